@@ -5,17 +5,17 @@
 # %% auto #0
 __all__ = ['main']
 
-# %% ../nbs/92_main.ipynb #7a1854b6
+# %% ../nbs/92_main.ipynb #6fc9f43e
 import argparse
 from .cli import _add_run_args, _run
 
-# %% ../nbs/92_main.ipynb #8cecf6b6
+# %% ../nbs/92_main.ipynb #3c1aee4d
 def main(argv=None):
     "Upstream-compatible `python -m lap_nb.main --train_frozen ... --kwargs '...'`."
     p = argparse.ArgumentParser(prog='python -m lap_nb.main')
     _add_run_args(p)
     _run(p.parse_args(argv))
 
-# %% ../nbs/92_main.ipynb #e3ce9ec1
+# %% ../nbs/92_main.ipynb #3cc914d5
 #| eval: false
 if __name__ == '__main__': main()
