@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.lap_nb-installed
 
-.PHONY: demo test lab export clean install
+.PHONY: demo test lab export clean install readme
 
 $(STAMP): setup.py settings.ini
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,3 +28,6 @@ export: $(STAMP)
 
 clean: $(STAMP)
 	$(BIN)/nbdev_clean
+
+readme: $(STAMP)
+	$(BIN)/python tools/update_readme.py

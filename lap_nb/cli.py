@@ -52,7 +52,8 @@ def _verify(a):
 
 def _score(a):
     from lap_nb.inference import score_trials
-    print(score_trials(a.run, a.trials, a.out))
+    scores = score_trials(a.run, a.trials, a.out, phase=a.phase, method=a.method)
+    print(f'{len(scores)} trials scored ({a.method}) -> {a.out}')
 
 def _report(a):
     from lap_nb.driver import execute_phase
@@ -78,11 +79,13 @@ def make_parser() -> argparse.ArgumentParser:
     s.add_argument('--log_output', action='store_true'); s.set_defaults(func=_demo)
     s = sub.add_parser('verify', help='score two audio files with a trained run')
     s.add_argument('wav_a'); s.add_argument('wav_b'); s.add_argument('--run', required=True, help='run folder')
-    s.add_argument('--phase', help='trained phase to use (default: the last finished)')
-    s.add_argument('--method', default='naive', choices=('naive', 'asnorm'))
+    s.add_argument('--phase', help='trained phase to use (default: the last evaluated)')
+    s.add_argument('--method', default='naive', choices=('naive', 'asnorm', 'qmf'))
     s.set_defaults(func=_verify)
     s = sub.add_parser('score', help='score a trial list with a trained run')
     s.add_argument('--run', required=True); s.add_argument('--trials', required=True); s.add_argument('--out', required=True)
+    s.add_argument('--phase', help='trained phase to use (default: the last evaluated)')
+    s.add_argument('--method', default='naive', choices=('naive', 'asnorm', 'qmf'))
     s.set_defaults(func=_score)
     s = sub.add_parser('report', help='gather run folders into one comparison table and figure')
     s.add_argument('runs', nargs='+'); s.add_argument('--out', required=True)

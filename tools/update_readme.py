@@ -1,0 +1,29 @@
+#!/usr/bin/env python
+"""Copy a demo run's result table and layer-utilisation figure into docs/ and the README (`make readme`).
+Usage: python tools/update_readme.py [RUN_DIR]   (default: the newest outputs/demo-*)"""
+import json, shutil, sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+START, END = '<!-- DEMO-RESULTS -->', '<!-- /DEMO-RESULTS -->'
+
+def main():
+    runs = sorted((ROOT/'outputs').glob('demo-*'), key=lambda p: p.stat().st_mtime)
+    run = Path(sys.argv[1]) if len(sys.argv) > 1 else (runs[-1] if runs else None)
+    if run is None or not (run/'results.md').exists(): sys.exit(f'no finished demo run found ({run}); run `make demo` first')
+    docs = ROOT/'docs'; docs.mkdir(exist_ok=True)
+    shutil.copy2(run/'results.md', docs/'demo_results.md')
+    shutil.copy2(run/'layer_utilisation.png', docs/'demo_layer_utilisation.png')
+    info = json.loads((run/'run_info.json').read_text())
+    block = (f"{START}\n### The demo's result (embedded default data, run `{run.name}`, commit `{(info.get('git_commit') or '')[:8]}`)\n\n"
+             "Layer utilisation: SUPERB's softmax weights next to LAP's attention after each phase.\n\n"
+             "![layer utilisation](docs/demo_layer_utilisation.png)\n\n"
+             "EER (%) and minDCF (p_target 0.01) on the O, E and H analogues of the synthetic corpus:\n\n"
+             f"{(docs/'demo_results.md').read_text()}\nRegenerate with `make demo && make readme`.\n{END}")
+    readme = (ROOT/'README.md').read_text()
+    if END in readme: head, rest = readme.split(START, 1); readme = head + block + rest.split(END, 1)[1]
+    else: readme = readme.replace(START, block)
+    (ROOT/'README.md').write_text(readme)
+    print(f'README updated from {run}')
+
+if __name__ == '__main__': main()
