@@ -19,26 +19,24 @@ def _tree_diff(a, b, pattern):
     fb = {p.relative_to(b) for p in b.rglob(pattern) if '.ipynb_checkpoints' not in p.parts and '__pycache__' not in p.parts}
     return sorted(str(p) for p in fa ^ fb | {p for p in fa & fb if not filecmp.cmp(a/p, b/p, shallow=False)})
 
-def check_export():
-    "lap_nb/ must be exactly what nbdev_export writes from nbs/ (checked in a copy: nothing here is touched)."
+def _check_in_copy(tool, tree, pattern, advice):
+    "Run nbdev `tool` in a copy of the project; fail naming every file of `tree` it would change."
     with tempfile.TemporaryDirectory() as d:
         d = Path(d); _copy_project(d)
-        r = subprocess.run([BIN/'nbdev_export'], cwd=d, capture_output=True, text=True)
-        if r.returncode: return False, f'nbdev_export failed:\n{r.stderr[-3000:]}'
-        diff = _tree_diff(ROOT/'lap_nb', d/'lap_nb', '*.py')
-    if diff: return False, ('lap_nb/ differs from what nbdev_export writes from the notebooks: ' + ', '.join(f'lap_nb/{p}' for p in diff) +
-                            '.\nlap_nb/ is generated: edit the notebook in nbs/ (not the module), then run `make export` and commit both.')
-    return True, ''
+        r = subprocess.run([BIN/tool], cwd=d, capture_output=True, text=True)
+        if r.returncode: return False, f'{tool} failed:\n{r.stderr[-3000:]}'
+        diff = _tree_diff(ROOT/tree, d/tree, pattern)
+    return (False, advice(', '.join(f'{tree}/{p}' for p in diff))) if diff else (True, '')
+
+def check_export():
+    "lap_nb/ must be exactly what nbdev_export writes from nbs/ (checked in a copy: nothing here is touched)."
+    return _check_in_copy('nbdev_export', 'lap_nb', '*.py', lambda files: (
+        f'lap_nb/ differs from what nbdev_export writes from the notebooks: {files}.\n'
+        'lap_nb/ is generated: edit the notebook in nbs/ (not the module), then run `make export` and commit both.'))
 
 def check_clean():
     "Notebooks must be unchanged by nbdev_clean (no outputs, execution counts or stray metadata committed)."
-    with tempfile.TemporaryDirectory() as d:
-        d = Path(d); _copy_project(d)
-        r = subprocess.run([BIN/'nbdev_clean'], cwd=d, capture_output=True, text=True)
-        if r.returncode: return False, f'nbdev_clean failed:\n{r.stderr[-3000:]}'
-        diff = _tree_diff(ROOT/'nbs', d/'nbs', '*.ipynb')
-    if diff: return False, 'notebooks not clean: ' + ', '.join(f'nbs/{p}' for p in diff) + '.\nRun `make clean` (nbdev_clean) and commit.'
-    return True, ''
+    return _check_in_copy('nbdev_clean', 'nbs', '*.ipynb', lambda files: f'notebooks not clean: {files}.\nRun `make clean` (nbdev_clean) and commit.')
 
 def test_notebook(nb, flags):
     "One notebook through nbdev_test."
