@@ -8,7 +8,7 @@ import os, shutil, tempfile, time
 from pathlib import Path
 import papermill as pm
 import lap_nb
-from .config import PHASES, ConfigError, load_config, make_run_dir, parse_overrides
+from .config import PHASES, ConfigError, load_config, make_run_dir, parse_overrides, save_config
 
 # %% auto #0
 __all__ = ['PHASE_NOTEBOOKS', 'TRAIN_PHASES', 'EVAL_METHODS', 'repo_root', 'check_parameters', 'is_rank_zero', 'execute_phase',
@@ -116,8 +116,8 @@ def run(phases, # training/evaluation switches (subset of `PHASES`), plus option
         execute_phase(phase, run_dir, dict(RUN_DIR=str(run_dir), PROFILE=profile, OVERRIDES=overrides, INIT_FROM=init), log_output=log_output)
     if evals:
         phase = trains[-1] if trains else _last_trained(run_dir)
-        execute_phase('evaluate', run_dir, dict(RUN_DIR=str(run_dir), PHASE=phase, METHODS=','.join(evals),
-                                                PROFILE=profile, OVERRIDES=overrides), tag=phase, log_output=log_output)
+        execute_phase('evaluate', run_dir, dict(RUN_DIR=str(run_dir), PHASE=phase, METHODS=','.join(evals), OVERRIDES=overrides),
+                      tag=phase, log_output=log_output)
     return run_dir
 
 # %% ../nbs/90_driver.ipynb #dfaaf7bb
@@ -134,6 +134,7 @@ def demo(outputs='outputs', # parent of run folders
         run([phase, *PHASES[3:]], overrides=overrides, run_dir=run_dir, **kw)
     superb = run_dir/'superb'
     superb.mkdir()
+    save_config(cfg.update(layer_aggregation='superb'), superb/'config.json')
     run(['train_frozen', 'naive_evaluation'], overrides=f'{overrides} --layer_aggregation superb', run_dir=superb, **kw)
     execute_phase('report', run_dir, dict(RUNS=f'{run_dir},{superb}', OUT_DIR=str(run_dir)), log_output=log_output)
     return run_dir
