@@ -52,7 +52,7 @@ def cohort_files(cfg:Config) -> tuple:
 def validation_eer(model:torch.nn.Module, # (B, N) waves, (B,) lengths -> (B, E)
                    cfg:Config, # uses val_trials, data_root, eval_dir, train_dir, eval_batch_seconds, sample_rate
                    device='cpu',
-                   n_mean:int=200, # training utterances whose mean embedding is subtracted
+                   n_mean:int=64, # training utterances whose mean embedding is subtracted
                   ) -> float:
     "EER (fraction) of naive cosine scoring on `cfg.val_trials`, centred on the mean of a fixed sample of training embeddings."
     trials = read_trials(data_path(cfg, cfg.val_trials), eval_root(cfg))
