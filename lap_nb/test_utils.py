@@ -11,7 +11,8 @@ from fastcore.basics import patch
 from .config import Config, load_config
 
 # %% auto #0
-__all__ = ['FakeSpeakers', 'ToyEmbedder', 'synthetic_trials', 'FixtureValidator', 'random_hidden_states', 'tiny_config']
+__all__ = ['FakeSpeakers', 'ToyEmbedder', 'MaskedToyEmbedder', 'synthetic_trials', 'FixtureValidator', 'random_hidden_states',
+           'tiny_config']
 
 # %% ../nbs/40_test_utils.ipynb #9ab9ec48
 class FakeSpeakers(Dataset):
@@ -95,6 +96,18 @@ class ToyEmbedder(nn.Module):
         "Freeze or unfreeze the frontend, as `SpeakerModel` does."
         self.frontend.trainable = trainable
         for p in self.frontend.parameters(): p.requires_grad_(trainable)
+
+# %% ../nbs/40_test_utils.ipynb #15dcd35a
+class MaskedToyEmbedder(nn.Module):
+    "Toy embedder (B, N), (B,) -> (B, E): mean of framewise features over the first `lengths` samples."
+    def __init__(self, frame:int=160, dim:int=6):
+        super().__init__(); self.frame = frame; self.proj = nn.Linear(frame, dim); self.calls = 0
+    def forward(self, wav, lengths=None):
+        self.calls += 1
+        frames = nn.functional.pad(wav, (0, -wav.shape[1] % self.frame)).unflatten(1, (-1, self.frame))  # (B, T, frame)
+        n = lengths if lengths is not None else torch.full((len(wav),), wav.shape[1])
+        mask = (torch.arange(frames.shape[1])[None] < (n[:, None] // self.frame)).float()  # whole valid frames only
+        return (torch.tanh(self.proj(20 * frames) + 1) * mask[..., None]).sum(1) / mask.sum(1, keepdim=True)
 
 # %% ../nbs/40_test_utils.ipynb #567e3dad
 def synthetic_trials(speakers) -> tuple:
