@@ -321,10 +321,10 @@ def train_phase(cfg:Config, # this phase's config: `load_config(profile, overrid
         print(f"{phase} is already finished in {run_dir}: using {phase_dir/done['best']} (EER {done['eer']:.4f})")
         return phase_dir/done['best']
     trainer = PhaseTrainer(cfg, phase_dir, phase, init_checkpoint(init_from, run_dir, phase), model, dataset, validate)
-    if trainer.rank == 0: phase_dir.mkdir(parents=True, exist_ok=True); save_config(cfg, phase_dir/'config.json')
-    if (phase_dir/'last.pt').exists():
+    if (phase_dir/'last.pt').exists():  # restore refuses a changed config before anything is written
         trainer.restore(load_checkpoint(phase_dir/'last.pt'))
         if trainer.rank == 0: print(f"resuming {phase} from {phase_dir/'last.pt'} at epoch {trainer.epoch}, step {trainer.step}")
+    if trainer.rank == 0: phase_dir.mkdir(parents=True, exist_ok=True); save_config(cfg, phase_dir/'config.json')
     if trainer.world > 1: dist.barrier()
     return trainer.run(stop_after_steps, save_every_steps)
 
