@@ -13,7 +13,7 @@ from fastcore.basics import patch
 # %% auto #0
 __all__ = ['PHASES', 'AGGREGATIONS', 'SPEAKER_NETWORKS', 'MARGIN_SCHEDULES', 'PHASE_PRESETS', 'PROFILES', 'DEMO_PHASES', 'Config',
            'ConfigError', 'parse_overrides', 'load_config', 'save_config', 'read_config', 'set_seed', 'get_device',
-           'package_versions', 'make_run_dir']
+           'is_rank_zero', 'package_versions', 'make_run_dir']
 
 # %% ../nbs/00_config.ipynb #474ce4c1
 PHASES = ('train_frozen', 'train_finetune', 'train_lmft', 'naive_evaluation', 'score_normalize', 'score_calibrate')
@@ -232,6 +232,11 @@ def get_device(name:str='auto') -> torch.device:
     if dev.type == 'cuda' and not torch.cuda.is_available():
         raise ConfigError(f"device {name!r} requested but CUDA is not available; use device='cpu' or 'auto'")
     return dev
+
+# %% ../nbs/00_config.ipynb #1fe961fa
+def is_rank_zero() -> bool:
+    "True outside torchrun and on its global rank 0: the one process that writes into a run folder."
+    return int(os.environ.get('RANK', '0')) == 0
 
 # %% ../nbs/00_config.ipynb #fba50c44
 def _git_commit(path='.'):

@@ -4,15 +4,15 @@
 
 # %% ../nbs/90_driver.ipynb #c6e44ecb
 from __future__ import annotations
-import os, shutil, tempfile, time
+import tempfile
 from pathlib import Path
 import papermill as pm
 import lap_nb
-from .config import PHASES, ConfigError, load_config, make_run_dir, parse_overrides, save_config
+from .config import PHASES, ConfigError, is_rank_zero, load_config, make_run_dir, parse_overrides, save_config
 
 # %% auto #0
-__all__ = ['PHASE_NOTEBOOKS', 'TRAIN_PHASES', 'EVAL_METHODS', 'repo_root', 'check_parameters', 'is_rank_zero', 'execute_phase',
-           'prepare_data', 'run', 'demo']
+__all__ = ['PHASE_NOTEBOOKS', 'TRAIN_PHASES', 'EVAL_METHODS', 'repo_root', 'check_parameters', 'execute_phase', 'prepare_data',
+           'run', 'demo']
 
 # %% ../nbs/90_driver.ipynb #909a5988
 PHASE_NOTEBOOKS = {'prepare': '01_prepare_data.ipynb', 'train_frozen': '02_train_frozen.ipynb',
@@ -39,11 +39,6 @@ def check_parameters(notebook, # path of a phase notebook
     unknown = sorted(set(params) - set(declared))
     if unknown: raise ConfigError(f"{Path(notebook).name} has no parameter(s) {unknown}; it declares {sorted(declared)}")
     return params
-
-# %% ../nbs/90_driver.ipynb #e1279912
-def is_rank_zero() -> bool:
-    "True outside torchrun and on its global rank 0."
-    return int(os.environ.get('RANK', '0')) == 0
 
 # %% ../nbs/90_driver.ipynb #d70523ff
 def execute_phase(name:str, # key of `PHASE_NOTEBOOKS`

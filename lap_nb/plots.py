@@ -4,7 +4,7 @@
 
 # %% ../nbs/43_plots.ipynb #20b5120f
 from __future__ import annotations
-import json, os
+import json
 from pathlib import Path
 import numpy as np, pandas as pd
 import matplotlib.pyplot as plt, seaborn as sns
@@ -72,10 +72,10 @@ def save_phase_figures(cfg, # the phase's config
                       ) -> dict:
     "Layer utilisation of the best checkpoint (PNG + JSON) and the training curves (PNG), in the phase folder (rank 0 only)."
     import torch
-    from lap_nb.config import get_device
+    from lap_nb.config import get_device, is_rank_zero
     from lap_nb.checkpoint import CheckpointError, read_done
     from lap_nb.train import checkpoint_layer_utilisation
-    if int(os.environ.get('RANK', '0')) != 0: return {}
+    if not is_rank_zero(): return {}
     phase_dir = Path(run_dir)/phase
     done = read_done(phase_dir)
     if done is None: raise CheckpointError(f"{phase_dir} has no finished training (done.json)")
