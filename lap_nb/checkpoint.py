@@ -10,8 +10,9 @@ import numpy as np, torch
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['PREVIOUS_PHASE', 'CheckpointError', 'save_atomic', 'load_checkpoint', 'rng_state', 'set_rng_state', 'BestCheckpoints',
-           'phase_checkpoints', 'write_done', 'read_done', 'init_checkpoint', 'average_state_dicts']
+__all__ = ['PREVIOUS_PHASE', 'CheckpointError', 'save_atomic', 'load_checkpoint', 'sweep_partial_writes', 'rng_state',
+           'set_rng_state', 'BestCheckpoints', 'phase_checkpoints', 'write_done', 'read_done', 'init_checkpoint',
+           'average_state_dicts']
 
 # %% ../nbs/41_checkpoint.ipynb #8cf1ad9c
 class CheckpointError(ValueError):
@@ -39,6 +40,15 @@ def load_checkpoint(path) -> dict:
     if not path.is_file(): raise CheckpointError(f"checkpoint not found: {path}")
     try: return torch.load(path, map_location='cpu', weights_only=True)
     except Exception as e: raise CheckpointError(f"cannot read checkpoint {path}: {e}") from e
+
+# %% ../nbs/41_checkpoint.ipynb #42f7a7a2
+def sweep_partial_writes(folder, # a phase folder (its best/ subfolder is swept too)
+                        ) -> list[Path]:
+    "Delete the temporary files of saves that never finished (`.<name>.*.tmp`); returns what was removed."
+    folder = Path(folder)
+    stale = [p for f in (folder, folder/'best') if f.is_dir() for p in f.glob('.*.tmp') if p.is_file()]
+    for p in stale: p.unlink(missing_ok=True)
+    return stale
 
 # %% ../nbs/41_checkpoint.ipynb #67fa7869
 def rng_state() -> dict:

@@ -188,9 +188,9 @@ PROFILES = {
                  eval_batch_seconds=120.0),
 }
 DEMO_PHASES = {
-    'train_frozen': dict(epochs=3, batch_size=32, margin_up_epochs=1, lr_max=5e-3, lr_min=1e-4, steps_per_epoch=30),
-    'train_finetune': dict(epochs=2, batch_size=32, lr_max=1e-4, lr_min=1e-5, steps_per_epoch=15),
-    'train_lmft': dict(epochs=1, batch_size=16, grad_acc=2, crop_seconds=3.0, lr_max=2e-5, lr_min=2e-5, steps_per_epoch=8),
+    'train_frozen': dict(epochs=2, batch_size=32, margin=0.1, margin_up_epochs=1, lr_max=5e-3, lr_min=1e-4, steps_per_epoch=25),
+    'train_finetune': dict(epochs=2, batch_size=32, margin=0.1, lr_max=1e-4, lr_min=1e-5, steps_per_epoch=15),
+    'train_lmft': dict(epochs=1, batch_size=16, grad_acc=2, crop_seconds=3.0, margin=0.2, lr_max=2e-5, lr_min=2e-5, steps_per_epoch=8),
 }
 
 # %% ../nbs/00_config.ipynb #abe2708c

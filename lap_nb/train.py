@@ -14,7 +14,7 @@ from tqdm import tqdm
 from fastcore.basics import patch
 from .config import Config, get_device, save_config
 from .checkpoint import (CheckpointError, BestCheckpoints, save_atomic, load_checkpoint, rng_state, set_rng_state,
-                               write_done, read_done, init_checkpoint)
+                               sweep_partial_writes, write_done, read_done, init_checkpoint)
 
 # %% auto #0
 __all__ = ['ResumableSampler', 'init_distributed', 'amp_setup', 'set_train_mode', 'ModelWithLoss', 'MetricsLog', 'PhaseTrainer',
@@ -321,6 +321,7 @@ def train_phase(cfg:Config, # this phase's config: `load_config(profile, overrid
         print(f"{phase} is already finished in {run_dir}: using {phase_dir/done['best']} (EER {done['eer']:.4f})")
         return phase_dir/done['best']
     trainer = PhaseTrainer(cfg, phase_dir, phase, init_checkpoint(init_from, run_dir, phase), model, dataset, validate)
+    if trainer.rank == 0: sweep_partial_writes(phase_dir)  # temporary files of a run killed mid-save
     if (phase_dir/'last.pt').exists():  # restore refuses a changed config before anything is written
         trainer.restore(load_checkpoint(phase_dir/'last.pt'))
         if trainer.rank == 0: print(f"resuming {phase} from {phase_dir/'last.pt'} at epoch {trainer.epoch}, step {trainer.step}")
