@@ -4,7 +4,8 @@
 
 # %% ../nbs/00_config.ipynb #a4b873d6
 from __future__ import annotations
-import dataclasses, difflib, json, os, platform, random, shlex, subprocess, sys, time, typing
+import dataclasses, difflib, itertools, json, os, platform, random, shlex, subprocess, sys, time, typing
+from datetime import timedelta
 from dataclasses import dataclass, field, fields, asdict, replace
 from pathlib import Path
 import numpy as np, torch
@@ -258,11 +259,7 @@ def package_versions() -> dict:
     return out
 
 # %% ../nbs/00_config.ipynb #2d620f9c
-def make_run_dir(root='outputs', # parent folder of all runs
-                 name:str='local', # prefix of the run folder
-                 cfg:Config|None=None, # saved as config.json when given
-                ) -> Path:
-    "Create a new, never reused run folder `root/name-YYYYMMDD-HHMMSS` recording config, git commit and versions."
+def _new_run_dir(root, name, cfg):
     root = Path(root); root.mkdir(parents=True, exist_ok=True)
     stem, n = f"{name}-{time.strftime('%Y%m%d-%H%M%S')}", 1
     while True:
@@ -274,3 +271,27 @@ def make_run_dir(root='outputs', # parent folder of all runs
     (path/'run_info.json').write_text(json.dumps(info, indent=2))
     if cfg is not None: save_config(cfg, path/'config.json')
     return path
+
+# %% ../nbs/00_config.ipynb #866f521d
+def _torchrun_store():
+    "The key-value store of the torchrun agent (one per job, shared by every rank), or None in a single process."
+    if int(os.environ.get('WORLD_SIZE', '1')) <= 1: return None
+    if os.environ.get('TORCHELASTIC_USE_AGENT_STORE') != 'True':
+        raise ConfigError("WORLD_SIZE > 1 without torchrun's store: the ranks cannot agree on a new run folder; "
+                          "pass one explicitly (--run_dir / RUN_DIR), the same on every rank")
+    from torch.distributed import TCPStore
+    return TCPStore(os.environ['MASTER_ADDR'], int(os.environ['MASTER_PORT']), is_master=False, timeout=timedelta(minutes=10))
+
+_RUN_DIR_CALLS = itertools.count()  # every rank makes the same calls in the same order
+
+# %% ../nbs/00_config.ipynb #103fa5e8
+def make_run_dir(root='outputs', # parent folder of all runs
+                 name:str='local', # prefix of the run folder
+                 cfg:Config|None=None, # saved as config.json when given
+                ) -> Path:
+    "Create a new, never reused run folder `root/name-YYYYMMDD-HHMMSS` recording config, git commit and versions."
+    store = _torchrun_store()
+    if store is None: return _new_run_dir(root, name, cfg)
+    key = f'lap_nb/run_dir/{next(_RUN_DIR_CALLS)}'  # survives worker restarts: a restarted job resumes in its folder
+    if is_rank_zero() and not store.check([key]): store.set(key, str(_new_run_dir(root, name, cfg)))
+    return Path(store.get(key).decode())
