@@ -185,12 +185,12 @@ PHASE_PRESETS = {
 PROFILES = {
     'paper': {},
     'demo': dict(data_root='data/synthetic', musan_dir='musan', frontend_cfg='data/models/wavlm-tiny',
-                 lap_dim=128, n_head=4, embed_dim=64, cohort_size=20, qmf_pairs=2000, cohort_per_speaker=3, ncpu=0,
-                 eval_batch_seconds=120.0),
+                 lap_dim=128, n_head=4, embed_dim=64, n_subcenters=1, aug_prob=0.2, cohort_size=20, qmf_pairs=2000,
+                 cohort_per_speaker=2, ncpu=0, eval_batch_seconds=120.0),
 }
 DEMO_PHASES = {
     'train_frozen': dict(epochs=2, batch_size=32, margin=0.1, margin_up_epochs=1, lr_max=5e-3, lr_min=1e-4, steps_per_epoch=25),
-    'train_finetune': dict(epochs=2, batch_size=32, margin=0.1, lr_max=1e-4, lr_min=1e-5, steps_per_epoch=15),
+    'train_finetune': dict(epochs=3, batch_size=32, margin=0.0, lr_max=3e-3, lr_min=1e-4, weight_decay=5e-5, steps_per_epoch=90),
     'train_lmft': dict(epochs=1, batch_size=16, grad_acc=2, crop_seconds=3.0, margin=0.2, lr_max=2e-5, lr_min=2e-5, steps_per_epoch=8),
 }
 

@@ -4,7 +4,7 @@
 
 # %% ../nbs/20_frontends.ipynb #bfb75e58
 from __future__ import annotations
-import contextlib, os, shutil, socket
+import contextlib, json, os, shutil, socket
 from pathlib import Path
 from urllib.parse import urlparse
 import torch
@@ -23,7 +23,8 @@ class FrontendError(ValueError):
 
 # %% ../nbs/20_frontends.ipynb #68b70d05
 _TINY = dict(hidden_size=128, num_hidden_layers=4, num_attention_heads=4, intermediate_size=256,
-             conv_dim=(64,) * 7, num_conv_pos_embeddings=32, num_conv_pos_embedding_groups=8,
+             conv_dim=(128,), conv_kernel=(400,), conv_stride=(320,),  # one 25 ms window every 20 ms
+             num_conv_pos_embeddings=32, num_conv_pos_embedding_groups=8,
              feat_extract_norm='layer', do_stable_layer_norm=True, conv_bias=True)
 _BASE_PLUS = dict(hidden_size=768, num_hidden_layers=12, num_attention_heads=12, intermediate_size=3072,
                   conv_dim=(512,) * 7, feat_extract_norm='group', do_stable_layer_norm=False, conv_bias=False)
@@ -36,7 +37,7 @@ _PREPROCESSORS = {'tiny': dict(do_normalize=True), 'base_plus': dict(do_normaliz
 
 def wavlm_config(size:str='tiny', # one of `WAVLM_SIZES`
                 ) -> WavLMConfig:
-    "The WavLM configuration of `size`; conv strides and kernels are WavLM's own (one frame per 20 ms)."
+    "The WavLM configuration of `size`; one frame per 20 ms over a 25 ms receptive field at every size."
     if size not in WAVLM_SIZES: raise FrontendError(f"unknown WavLM size {size!r}; choose one of {tuple(WAVLM_SIZES)}")
     return WavLMConfig(mask_time_prob=0.05, layerdrop=0.1, **WAVLM_SIZES[size])
 
@@ -71,7 +72,12 @@ def ensure_default_frontend(path='data/models/wavlm-tiny', # folder of the embed
                             seed:int=0) -> Path:
     "Build the tiny random WavLM at `path` unless it is already there; return the path."
     path = Path(path)
-    if (path/'config.json').exists() and any(path.glob('*.safetensors')): return path
+    if (path/'config.json').exists() and any(path.glob('*.safetensors')):
+        saved, tiny = json.loads((path/'config.json').read_text()), json.loads(wavlm_config('tiny').to_json_string())
+        stale = [k for k in ('conv_dim', 'conv_kernel', 'conv_stride', 'hidden_size', 'num_hidden_layers') if saved.get(k) != tiny[k]]
+        if stale: raise FrontendError(f"{path} holds a tiny WavLM of another layout ({', '.join(stale)} differ from this "
+                                      f"version's); it was not made by this version: move or delete it and it is rebuilt")
+        return path
     tmp = build_random_wavlm(path.parent/f'.{path.name}.{os.getpid()}.tmp', 'tiny', seed)
     try: tmp.rename(path)  # atomic: concurrent callers (e.g. DDP ranks) never see a half-written folder
     except OSError: shutil.rmtree(tmp)  # another process finished first

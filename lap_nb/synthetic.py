@@ -107,17 +107,12 @@ def render_utterance(rng:np.random.Generator, p:dict, env:np.ndarray, # voice an
 
 # %% ../nbs/11_synthetic.ipynb #90c744b5
 def make_channel(rng:np.random.Generator) -> dict:
-    "A recording channel: equaliser curve (257,) dB with band limits, noise floor SNR, noise colour and level (dBFS)."
-    lf = np.log2(np.maximum(FREQS, 20))
-    eq = sum(rng.uniform(-6, 6) * np.exp(-0.5 * ((lf - rng.uniform(7, 12.9)) / rng.uniform(.4, 1.2))**2) for _ in range(4))
-    lo, hi, f = rng.uniform(60, 300), rng.uniform(3800, 7800), np.maximum(FREQS, 20)
-    eq = eq - 12 * np.maximum(0, np.log2(lo / f)) - 24 * np.maximum(0, np.log2(f / hi))
-    return dict(eq=eq, snr=rng.uniform(12, 35), colour=rng.uniform(0, .95), level=rng.uniform(-28, -16))
+    "A recording session: a faint noise floor (SNR in dB, fixed colour) and a level (dBFS)."
+    return dict(snr=rng.uniform(35, 45), colour=0.5, level=rng.uniform(-28, -16))
 
 def apply_channel(rng:np.random.Generator, y:np.ndarray, # (n,) clean utterance
                   ch:dict) -> np.ndarray:
-    "Equalise `y`, add the channel's noise floor and set its level; returns (n,)."
-    y = _istft(_stft(y) * 10**(ch['eq'][:, None] / 20), len(y))
+    "Add the session's noise floor to `y` and set its level; returns (n,)."
     noise = ss.lfilter([1], [1, -ch['colour']], rng.normal(0, 1, len(y)))
     y = y / (np.sqrt(np.mean(y**2)) + 1e-9) + noise / np.sqrt(np.mean(noise**2)) * 10**(-ch['snr'] / 20)
     return y / np.sqrt(np.mean(y**2)) * 10**(ch['level'] / 20)
@@ -239,7 +234,7 @@ def _pairs(utts, n, rng, speakers=None, same_group=False):
 # %% ../nbs/11_synthetic.ipynb #e1b15dc7
 def make_synthetic_corpus(root='data/synthetic', # output folder (created)
                           seed:int=0, # same seed -> byte-identical files
-                          n_train:int=64, n_eval:int=24, # training / evaluation speakers (disjoint)
+                          n_train:int=128, n_eval:int=24, # training / evaluation speakers (disjoint)
                           n_videos:int=3, train_utts:int=4, eval_utts:int=3, # videos per speaker, utterances per video
                           train_seconds:tuple=(2., 8.), eval_seconds:tuple=(2., 6.), # utterance durations
                           n_trials:tuple=(400, 1200, 1200), # trials in the O, E, H analogues
@@ -248,7 +243,7 @@ def make_synthetic_corpus(root='data/synthetic', # output folder (created)
                          ) -> Path:
     "Generate (or find cached) the embedded default corpus under `root`; returns `root`."
     root = Path(root); marker = root / 'synthetic.json'
-    params = dict(version=1, seed=seed, n_train=n_train, n_eval=n_eval, n_videos=n_videos, train_utts=train_utts,
+    params = dict(version=2, seed=seed, n_train=n_train, n_eval=n_eval, n_videos=n_videos, train_utts=train_utts,
                   eval_utts=eval_utts, train_seconds=list(train_seconds), eval_seconds=list(eval_seconds),
                   n_trials=list(n_trials), n_noise=n_noise, n_music=n_music, n_babble=n_babble, n_rirs=n_rirs)
     if marker.is_file() and json.loads(marker.read_text()).get('params') == params: return root
