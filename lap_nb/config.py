@@ -190,8 +190,8 @@ PROFILES = {
 }
 DEMO_PHASES = {
     'train_frozen': dict(epochs=2, batch_size=32, margin=0.1, margin_up_epochs=1, lr_max=5e-3, lr_min=1e-4, steps_per_epoch=25),
-    'train_finetune': dict(epochs=3, batch_size=32, margin=0.0, lr_max=3e-3, lr_min=1e-4, weight_decay=5e-5, steps_per_epoch=90),
-    'train_lmft': dict(epochs=1, batch_size=16, grad_acc=2, crop_seconds=3.0, margin=0.2, lr_max=2e-5, lr_min=2e-5, steps_per_epoch=8),
+    'train_finetune': dict(epochs=3, batch_size=16, margin=0.0, lr_max=3e-3, lr_min=1e-4, weight_decay=5e-5, steps_per_epoch=180),
+    'train_lmft': dict(epochs=1, batch_size=16, grad_acc=2, crop_seconds=3.0, margin=0.2, lr_max=2e-4, lr_min=2e-4, steps_per_epoch=30),
 }
 
 # %% ../nbs/00_config.ipynb #abe2708c
