@@ -24,7 +24,7 @@ def plot_layer_utilisation(weights:dict, # label -> (L+1,) weight per layer, e.g
         ax.bar(np.arange(len(w)) + (i - (len(weights) - 1) / 2) * width, w, width, label=label)
     ax.set(xlabel='layer', ylabel='utilisation', title='Layer utilisation')
     ax.set_xticks(np.arange(max(len(np.asarray(w)) for w in weights.values())))
-    ax.legend()
+    ax.legend(loc='upper left', bbox_to_anchor=(1.0, 1.0), frameon=False)  # beside the bars, never over them
     return ax
 
 # %% ../nbs/43_plots.ipynb #9b53e1d8
