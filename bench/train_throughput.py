@@ -8,7 +8,7 @@ the GPU, so this is the compute floor). The projection is epochs x VoxCeleb2-dev
 crop, divided over the GPUs; validation and all-reduce time are not included. `--batch` shrinks the per-rank batch
 for a smoke run on a CPU; the projection then assumes time per crop stays the same, which only holds on a busy GPU.
 """
-import argparse, tempfile, time
+import argparse, tempfile
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from lap_nb.config import PHASE_PRESETS, load_config
