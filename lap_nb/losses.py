@@ -67,28 +67,39 @@ def logits(self:AAMSubcenterInterTopK, emb, labels): # (B, E), (B,)
     return self.scale * out
 
 # %% ../nbs/23_losses.ipynb #8d51d9cb
-MARGIN_RAMPS = {
-    'log': lambda p: math.log1p((math.e - 1) * p),  # fast start, slow finish
-    'cosine': lambda p: 0.5 * (1 - math.cos(math.pi * p)),  # slow start and finish
-    'exp': lambda p: (1 - 1e-3 ** p) / (1 - 1e-3),  # wespeaker's 'exp' ramp, rescaled to end exactly at 1
+MARGIN_RAMPS = {  # warm-up progress p in [0, 1] -> share of the final margin, 0 at p=0 and 1 at p=1
+    'log': lambda p: 1 - math.log(5e-3 + (1 - 5e-3) * p) / math.log(5e-3),  # ln(linspace(5e-3, 1)), min-max normalised
+    'cosine': lambda p: (1 - math.cos(math.pi * p)) / 2,  # cos(linspace(-pi, 0)), min-max normalised
+    'exp': lambda p: (math.exp(0.1 + 4.9 * p) - math.exp(0.1)) / (math.exp(5) - math.exp(0.1)),  # exp(linspace(0.1, 5)), min-max normalised
 }
 
 class MarginScheduler:
-    "Raise the loss margin from 0 to `final_margin` over `warmup_epochs`, then hold it."
+    "Hold the loss margin at 0 for `start_epochs`, raise it to `final_margin` over `warmup_epochs`, then hold it."
     def __init__(self, loss_module:AAMSubcenterInterTopK, # its margin is set by `step`
                  final_margin:float, # margin after warm-up
                  warmup_epochs:float, # 0 = final margin from the start
-                 schedule:str='log'): # one of `MARGIN_RAMPS`
+                 schedule:str='log', # one of `MARGIN_RAMPS`
+                 start_epochs:float=0, # epochs held at margin 0 before the warm-up (`cfg.margin_up_start`)
+                 steps_per_epoch:int=0): # optimiser steps per epoch: one margin per step, as the public code; 0 = continuous
         if schedule not in MARGIN_RAMPS: raise ValueError(f"unknown margin schedule {schedule!r}; choose one of {sorted(MARGIN_RAMPS)}")
         self.loss_module, self.final_margin, self.warmup_epochs, self.schedule = loss_module, final_margin, warmup_epochs, schedule
+        self.start_epochs, self.steps_per_epoch = start_epochs, steps_per_epoch
         self.step(0.0)
 
 # %% ../nbs/23_losses.ipynb #7ff94afa
 @patch
+def progress(self:MarginScheduler, epoch:float) -> float:
+    "Warm-up progress in [0, 1] after `epoch` (fractional) epochs; with `steps_per_epoch`, the step's point on a linspace."
+    x = epoch - self.start_epochs
+    if not self.steps_per_epoch: return min(max(x / self.warmup_epochs, 0.0), 1.0)
+    n = round(self.warmup_epochs * self.steps_per_epoch)  # warm-up steps: linspace(..., num=n)
+    return min(max(round(x * self.steps_per_epoch) / max(n - 1, 1), 0.0), 1.0)
+
+@patch
 def margin_at(self:MarginScheduler, epoch:float) -> float:
     "The margin after `epoch` (fractional) epochs of training."
-    if self.warmup_epochs <= 0 or epoch >= self.warmup_epochs: return self.final_margin
-    return self.final_margin * MARGIN_RAMPS[self.schedule](max(epoch, 0.0) / self.warmup_epochs)
+    if self.warmup_epochs <= 0: return self.final_margin
+    return self.final_margin * MARGIN_RAMPS[self.schedule](self.progress(epoch))
 
 @patch
 def step(self:MarginScheduler, epoch:float) -> float:
