@@ -53,10 +53,13 @@ def save_audio(path, # destination .wav; parent folders are created
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     sf.write(str(path), np.clip(wav, -1, 1 - 2**-15), sample_rate, subtype='PCM_16')
 
-def audio_frames(path) -> int:
+def audio_frames(path,
+                 sample_rate:int|None=None, # count samples at this rate (as `load_audio` would return them); None = the file's own
+                ) -> int:
     "Number of samples in `path` from its header (0 when unreadable)."
-    try: return sf.info(str(path)).frames
+    try: info = sf.info(str(path))
     except Exception: return 0
+    return info.frames if sample_rate in (None, info.samplerate) else int(np.ceil(info.frames * sample_rate / info.samplerate))
 
 # %% ../nbs/10_audio.ipynb #160e508c
 def fit_length(wav:np.ndarray, # (n,)

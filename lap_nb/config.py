@@ -82,6 +82,7 @@ class Config:
     cohort_per_speaker: int = 0  # cohort utterances embedded per speaker (0 = all)
     n_best_models: int = 1  # average the weights of this many best checkpoints before evaluating
     eval_batch_seconds: float = 400.0  # audio seconds per embedding-extraction batch
+    max_window_seconds: float = 20.0  # longest audio the frontend sees at once; longer files are embedded in overlapping windows
     # running
     seed: int = 42
     device: str = 'auto'  # auto | cpu | cuda | cuda:N

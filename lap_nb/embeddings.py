@@ -8,13 +8,16 @@ import hashlib, os, tempfile
 from pathlib import Path
 import numpy as np, torch
 import torch.distributed as dist
+from torch.nn.utils.rnn import pad_sequence
 from torch.utils.data import DataLoader
 from tqdm.auto import tqdm
-from .audio import audio_frames
+from .audio import AudioError, audio_frames, load_audio
 from .datasets import EvalDataset, collate_padded
+from .model import SpeakerModel
 
 # %% auto #0
-__all__ = ['length_batches', 'state_dict_key', 'file_key', 'embedding_key', 'rank_world', 'extract_embeddings']
+__all__ = ['length_batches', 'state_dict_key', 'file_key', 'embedding_key', 'rank_world', 'conv_geometry', 'window_starts',
+           'stitch', 'windowed_features', 'embed_batch', 'check_audio', 'extract_embeddings']
 
 # %% ../nbs/32_embeddings.ipynb #358b6bf7
 def length_batches(n_samples, # (N,) length of each file in samples
@@ -61,15 +64,80 @@ def _gather(piece, world):
     dist.all_gather_object(pieces, piece)
     return pieces
 
+# %% ../nbs/32_embeddings.ipynb #3ed3c780
+def conv_geometry(model) -> tuple[int, int]:
+    "`(receptive field, hop)` in samples of a `SpeakerModel`'s conv stack; (1, 1) for a model without one."
+    config = getattr(getattr(getattr(getattr(model, 'module', model), 'frontend', None), 'model', None), 'config', None)
+    field, hop = 1, 1
+    for k, s in zip(getattr(config, 'conv_kernel', ()), getattr(config, 'conv_stride', ())): field, hop = field + (k - 1) * hop, hop * s
+    return field, hop
+
+# %% ../nbs/32_embeddings.ipynb #08950d8d
+def window_starts(n:int, # samples in the file
+                  window:int, # most samples per window
+                  overlap:int, # samples shared by neighbouring windows
+                  hop:int=1, # starts are multiples of this (the frontend's frame hop)
+                 ) -> list[int]:
+    "Start samples of overlapping windows of at most `window` samples covering `n` samples; the last ends at `n`."
+    if n <= window: return [0]
+    step = max((window - overlap) // hop, 1) * hop
+    return list(range(0, n - window, step)) + [-(-(n - window) // hop) * hop]
+
+# %% ../nbs/32_embeddings.ipynb #c9f1a86a
+def stitch(pieces:list, # per window, frame features with time on dim 1: (C, T_k) or (L+1, T_k, D)
+           starts:list, # each window's first frame on the file's frame grid
+          ) -> torch.Tensor:
+    "One frame sequence from overlapping windows' frames, cut in the middle of every overlap."
+    ends = [a + p.shape[1] for a, p in zip(starts, pieces)]
+    cuts = [0] + [(a + b) // 2 for a, b in zip(starts[1:], ends[:-1])] + [ends[-1]]
+    return torch.cat([p[:, lo - a:hi - a] for p, a, lo, hi in zip(pieces, starts, cuts, cuts[1:])], 1)
+
+# %% ../nbs/32_embeddings.ipynb #de03d636
+def _frame_features(model, waves, lengths):
+    "What the speaker network pools, (B, C, T) from the layer aggregation or (B, L+1, T, D) hidden states for MHFA; mask (B, T)."
+    hidden, mask = model.frontend(waves, lengths)
+    return (hidden if getattr(model.backend, 'consumes_hidden', False) else model.aggregation(hidden, mask)), mask
+
+def windowed_features(model, # a `SpeakerModel`
+                      wav:torch.Tensor, # (n,) one file
+                      window:int, # most samples the frontend sees at once
+                      overlap:int, # samples shared by neighbouring windows
+                      group:int=1, # windows per frontend call
+                     ) -> torch.Tensor: # (C, T) or (L+1, T, D)
+    "Frame features of one file from its frontend run on overlapping windows, stitched."
+    hop = conv_geometry(model)[1]
+    starts = window_starts(len(wav), window, overlap, hop)
+    spans, pieces = [wav[s:s + window] for s in starts], []
+    for i in range(0, len(spans), group):
+        waves, lengths, _ = collate_padded([(w, 0) for w in spans[i:i + group]])
+        feats, mask = _frame_features(model, waves.to(wav.device), lengths.to(wav.device))
+        pieces += [f[:, :int(m.sum())] for f, m in zip(feats, mask)]
+    return stitch(pieces, [s // hop for s in starts])
+
+# %% ../nbs/32_embeddings.ipynb #2f8e7fc8
+def embed_batch(model:torch.nn.Module, # (B, N) waves, (B,) lengths -> (B, E)
+                waves:torch.Tensor, # (B, N) zero-padded
+                lengths:torch.Tensor, # (B,) valid samples
+                window:int|None=None, # most samples the frontend sees at once; None = whole files
+                overlap:int=0, # samples shared by neighbouring windows
+                group:int=1, # windows per frontend call
+               ) -> torch.Tensor: # (B, E)
+    "Embeddings of a padded batch; a `SpeakerModel` embeds files longer than `window` from stitched window features."
+    if window is None or waves.shape[1] <= window or not isinstance(model, SpeakerModel): return model(waves, lengths)
+    feats = [windowed_features(model, w[:n], window, overlap, group) for w, n in zip(waves, lengths)]
+    frames = torch.tensor([f.shape[1] for f in feats], device=waves.device)
+    padded = pad_sequence([f.movedim(1, 0) for f in feats], batch_first=True).movedim(1, 2)  # (B, C, T) or (B, L+1, T, D)
+    return model.backend(padded, torch.arange(padded.shape[2], device=waves.device)[None] < frames[:, None])
+
 # %% ../nbs/32_embeddings.ipynb #5a235500
 @torch.inference_mode()
-def _embed(model, files, root, batches, device, sample_rate, workers, progress):
-    "Embed the files of `batches`: (idx (n,), emb (n, E) float32, lengths (n,))."
+def _embed(model, files, root, batches, device, sample_rate, workers, progress, window):
+    "Embed the files of `batches`: (idx (n,), emb (n, E) float32, lengths (n,)); `window` holds `embed_batch`'s keywords."
     loader = DataLoader(EvalDataset(files, root, sample_rate), batch_sampler=batches, collate_fn=collate_padded, num_workers=workers)
     idx, embs, lengths = [], [], []
     with tqdm(total=sum(map(len, batches)), desc='embedding', unit='utt', disable=not progress) as bar:
         for waves, lens, i in loader:
-            embs.append(model(waves.to(device), lens.to(device)).float().cpu().numpy())
+            embs.append(embed_batch(model, waves.to(device), lens.to(device), **window).float().cpu().numpy())
             idx.append(i.numpy()); lengths.append(lens.numpy()); bar.update(len(i))
     if not idx: return np.zeros(0, np.int64), None, np.zeros(0, np.int64)
     return np.concatenate(idx), np.concatenate(embs), np.concatenate(lengths)
@@ -80,6 +148,28 @@ def _save_cache(path, emb, durations):
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix='.npz'); os.close(fd)
     np.savez(tmp, emb=emb, durations=durations); os.replace(tmp, path)
+
+# %% ../nbs/32_embeddings.ipynb #8b0776ac
+def check_audio(files:list, # paths relative to `root`
+                root, # folder the paths are relative to
+                n_samples=None, # (N,) samples of each file at `sample_rate`; None = read from the headers
+                minimum:int=1, # fewest samples the model can embed (`conv_geometry(model)[0]`)
+                sample_rate:int=16000):
+    "Raise `AudioError` for a missing or unreadable file (its own reason), or naming every file under `minimum` samples."
+    root = Path(root)
+    if n_samples is None: n_samples = [audio_frames(root/f, sample_rate) for f in files]
+    for f, n in zip(files, n_samples):
+        if n == 0: load_audio(root/f, sample_rate)  # raises why the header could not be read
+    short = [f'{root/f} ({n} samples)' for f, n in zip(files, n_samples) if n < minimum]
+    if short: raise AudioError(f"{len(short)} file(s) shorter than the model's minimum of {minimum} samples "
+                               f"({1000 * minimum / sample_rate:.0f} ms at {sample_rate} Hz): {', '.join(short[:5])}"
+                               f"{' ...' if len(short) > 5 else ''}; remove them from the list or use longer recordings")
+
+def _check_finite(emb, files, root):
+    "Raise naming the files whose embedding holds NaN or Inf, so no such score is ever computed silently."
+    bad = [str(root/f) for f, ok in zip(files, np.isfinite(emb).all(1)) if not ok]
+    if bad: raise FloatingPointError(f"the model gave a NaN/Inf embedding for {len(bad)} file(s): {', '.join(bad[:5])}"
+                                     f"{' ...' if len(bad) > 5 else ''}; the checkpoint may be broken (diverged training)")
 
 # %% ../nbs/32_embeddings.ipynb #abc2f2af
 def extract_embeddings(model:torch.nn.Module, # (B, N) waves, (B,) lengths -> (B, E)
@@ -92,23 +182,31 @@ def extract_embeddings(model:torch.nn.Module, # (B, N) waves, (B,) lengths -> (B
                        sample_rate:int=16000,
                        workers:int=0, # data-loading processes
                        progress:bool=True, # tqdm bar (rank 0 only)
+                       window_seconds:float|None=20.0, # most audio the frontend sees at once (`cfg.max_window_seconds`); None = whole files
+                       overlap_seconds:float=2.0, # audio shared by neighbouring windows
                       ) -> dict:
     "Full-length embeddings of `files`: dict(emb (N, E) float32 raw, durations (N,) seconds)."
     files, root, (rank, world) = [str(f) for f in files], Path(root), rank_world()
     if not files: raise ValueError(f"no files to embed under {root}")
-    cache = None if cache_dir is None else Path(cache_dir)/f'{embedding_key(model_key or state_dict_key(model), files, root, sample_rate)}.npz'
+    key = f'{model_key or state_dict_key(model)}|window={window_seconds}/{overlap_seconds}'
+    cache = None if cache_dir is None else Path(cache_dir)/f'{embedding_key(key, files, root, sample_rate)}.npz'
     hit = _gather(cache is not None and cache.exists(), world)[0]  # rank 0 decides, so every rank takes the same path
     if hit:
         with np.load(cache) as z: return dict(emb=z['emb'], durations=z['durations'])
-    batches = length_batches(np.array([audio_frames(root/f) for f in files]), batch_seconds, sample_rate)
+    n_samples = np.array([audio_frames(root/f, sample_rate) for f in files])
+    check_audio(files, root, n_samples, conv_geometry(model)[0], sample_rate)
+    batches = length_batches(n_samples, batch_seconds, sample_rate)
+    window = {} if window_seconds is None else dict(window=int(window_seconds * sample_rate), overlap=int(overlap_seconds * sample_rate),
+                                                    group=max(1, int(batch_seconds // window_seconds)))
     model = getattr(model, 'module', model)  # a DDP wrapper would synchronise buffers on every forward
     was_training = model.training; model.eval()
-    try: mine = _embed(model, files, root, batches[rank::world], device, sample_rate, workers, progress and rank == 0)
+    try: mine = _embed(model, files, root, batches[rank::world], device, sample_rate, workers, progress and rank == 0, window)
     finally: model.train(was_training)
     pieces = [p for p in _gather(mine, world) if p[1] is not None]
     idx = np.concatenate([p[0] for p in pieces])
     emb, lengths = np.empty((len(files), pieces[0][1].shape[1]), np.float32), np.empty(len(files), np.int64)
     emb[idx], lengths[idx] = np.concatenate([p[1] for p in pieces]), np.concatenate([p[2] for p in pieces])
+    _check_finite(emb, files, root)
     out = dict(emb=emb, durations=lengths / sample_rate)
     if cache is not None and rank == 0: _save_cache(cache, **out)
     return out

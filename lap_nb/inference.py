@@ -8,11 +8,12 @@ from pathlib import Path
 import numpy as np
 from .audio import read_trials
 from .config import get_device, read_config
-from .embeddings import extract_embeddings
+from .embeddings import check_audio, extract_embeddings
 from .evaluate import ScoringBackend, eval_root, load_phase_model, write_scores
+from .export import OnnxEmbedder
 
 # %% auto #0
-__all__ = ['PHASE_ORDER', 'evaluated_phase', 'load_verifier', 'verify', 'score_trials']
+__all__ = ['PHASE_ORDER', 'evaluated_phase', 'load_verifier', 'verify', 'check_out_path', 'score_trials']
 
 # %% ../nbs/34_inference.ipynb #f69dad5b
 PHASE_ORDER = ('train_lmft', 'train_finetune', 'train_frozen')
@@ -27,43 +28,66 @@ def load_verifier(run_dir, # an evaluated run folder
                   phase:str|None=None, # None = `evaluated_phase(run_dir)`
                   device=None, # None = the run's cfg.device
                   build=None, # cfg -> nn.Module; None = `lap_nb.model.build_model`
+                  onnx=None, # the phase's model as ONNX (`lap-nb export --format onnx`): embed with onnxruntime on the CPU
                  ) -> tuple:
     "`(model, backend, cfg, device)` of an evaluated phase: the very checkpoints that were evaluated."
     run_dir = Path(run_dir); phase = phase or evaluated_phase(run_dir)
     cfg, backend = read_config(run_dir/'config.json'), ScoringBackend.load(run_dir/'eval'/phase)
+    if onnx is not None: return OnnxEmbedder(onnx, cfg.sample_rate), backend, cfg, 'cpu'
     device = get_device(device or cfg.device)
     model, _ = load_phase_model(run_dir, phase, cfg, checkpoints=backend.checkpoints, build=build)
     return model.to(device), backend, cfg, device
 
 # %% ../nbs/34_inference.ipynb #690de534
+def _check_scores(scores:np.ndarray, # (P,)
+                  pairs:list, # (enroll, test) names of each trial
+                 ) -> np.ndarray:
+    "`scores`, or an error naming the first trial whose score is NaN or Inf: no such score leaves silently."
+    bad = np.flatnonzero(~np.isfinite(scores))
+    if len(bad): raise FloatingPointError(f"{len(bad)} trial score(s) are NaN/Inf, the first for {pairs[bad[0]]}; nothing was written")
+    return scores
+
 def verify(wav_a, # first recording (any format soundfile reads; resampled if needed)
            wav_b, # second recording
            run_dir, # an evaluated run folder
            phase:str|None=None, # None = the most trained evaluated phase
            method:str='naive', # 'naive', 'asnorm' or 'qmf'
-           device=None, build=None,
+           device=None, build=None, onnx=None, # an ONNX file of the phase's model (see `load_verifier`)
           ) -> tuple:
     "`(score, same)`: the trial score of the two recordings and the decision at the run's EER threshold for `method`."
-    model, backend, cfg, device = load_verifier(run_dir, phase, device, build)
+    check_audio([str(wav_a), str(wav_b)], '.')  # missing or unreadable files are named before the model loads
+    model, backend, cfg, device = load_verifier(run_dir, phase, device, build, onnx)
     if method not in backend.thresholds: raise ValueError(f"method {method!r} was not evaluated in {run_dir}; have {tuple(backend.thresholds)}")
-    out = extract_embeddings(model, [str(wav_a), str(wav_b)], '.', cfg.eval_batch_seconds, device, sample_rate=cfg.sample_rate, progress=False)
-    score = float(backend.score(method, out['emb'], out['durations'], np.array([0]), np.array([1]))[0])
+    out = extract_embeddings(model, [str(wav_a), str(wav_b)], '.', cfg.eval_batch_seconds, device, sample_rate=cfg.sample_rate,
+                             progress=False, window_seconds=cfg.max_window_seconds)
+    scores = backend.score(method, out['emb'], out['durations'], np.array([0]), np.array([1]))
+    score = float(_check_scores(scores, [(str(wav_a), str(wav_b))])[0])
     return score, score >= backend.thresholds[method]
 
 # %% ../nbs/34_inference.ipynb #8137d552
+def check_out_path(out_path, # scores file to be written
+                   trials, # the trial list being scored
+                  ) -> Path:
+    "`out_path`, unless it is a folder or the trial list itself: refused before any work."
+    out = Path(out_path)
+    if out.is_dir(): raise IsADirectoryError(f"--out {out} is a folder; give the scores file's name, e.g. {out/'scores.txt'}")
+    if out.exists() and out.resolve() == Path(trials).resolve():
+        raise ValueError(f"--out {out} is the trial list itself and would be overwritten; give another file name")
+    return out
+
 def score_trials(run_dir, # an evaluated run folder
                  trials, # trial list file: `label enroll test` per line
                  out_path, # scores file written: `label enroll test score` per line
                  root=None, # folder the trial paths are relative to; None = the run's evaluation root
                  phase:str|None=None, method:str='naive', device=None, build=None,
-                 progress:bool=True,
+                 progress:bool=True, onnx=None, # an ONNX file of the phase's model (see `load_verifier`)
                 ) -> np.ndarray:
     "Score every trial of `trials` with `method`; writes `out_path` and returns the scores (P,)."
-    cfg = read_config(Path(run_dir)/'config.json')
+    out_path, cfg = check_out_path(out_path, trials), read_config(Path(run_dir)/'config.json')
     parsed = read_trials(trials, root or eval_root(cfg))
-    model, backend, cfg, device = load_verifier(run_dir, phase, device, build)
+    model, backend, cfg, device = load_verifier(run_dir, phase, device, build, onnx)
     out = extract_embeddings(model, parsed.files, root or eval_root(cfg), cfg.eval_batch_seconds, device,
-                             sample_rate=cfg.sample_rate, workers=cfg.ncpu, progress=progress)
+                             sample_rate=cfg.sample_rate, workers=cfg.ncpu, progress=progress, window_seconds=cfg.max_window_seconds)
     scores = backend.score(method, out['emb'], out['durations'], parsed.enroll_idx, parsed.test_idx)
-    write_scores(out_path, parsed, scores)
+    write_scores(out_path, parsed, _check_scores(scores, list(zip(parsed.enroll, parsed.test))))
     return scores
