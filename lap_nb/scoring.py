@@ -119,33 +119,31 @@ def qmf_features(scores, # (P,) AS-norm scores
 
 # %% ../nbs/31_scoring.ipynb #d2e88d9a
 class QMF:
-    "Quality-measure function: logistic regression (liblinear) from the `QMF_FEATURES` of a trial to P(same speaker)."
-    def __init__(self, mean=None, scale=None, coef=None, intercept=0.0):
-        self.mean, self.scale, self.coef, self.intercept = mean, scale, coef, intercept
+    "Quality-measure function: logistic regression (liblinear) from the raw `QMF_FEATURES` of a trial to P(same speaker)."
+    def __init__(self, coef=None, # (9,) weights of `QMF_FEATURES`
+                 intercept:float=0.0):
+        self.coef, self.intercept = coef, intercept
 
     def fit(self, features, # (P, 9) from `qmf_features`
             labels, # (P,) 1 same speaker, 0 different
             C:float=1.0, # inverse regularisation strength
+            seed:int=0, # liblinear's random state
            ) -> QMF:
-        "Standardise the features and fit the logistic regression."
-        X = np.asarray(features, np.float64)
-        self.mean, sd = X.mean(0), X.std(0)
-        self.scale = np.where(sd > 0, sd, 1.0)
-        lr = LogisticRegression(solver='liblinear', C=C).fit((X - self.mean) / self.scale, labels)
+        "Fit liblinear's logistic regression on the features as they are (no standardisation), as the public code does."
+        lr = LogisticRegression(solver='liblinear', C=C, random_state=seed).fit(np.asarray(features, np.float64), labels)
         self.coef, self.intercept = lr.coef_[0], float(lr.intercept_[0])
         return self
 
     def predict(self, features) -> np.ndarray:
         "Calibrated score: the probability of 'same speaker', float64 (P,)."
-        return expit(((np.asarray(features, np.float64) - self.mean) / self.scale) @ self.coef + self.intercept)
+        return expit(np.asarray(features, np.float64) @ self.coef + self.intercept)
 
 # %% ../nbs/31_scoring.ipynb #39abda1a
 @patch
 def save(self:QMF, path) -> Path:
     "Write the model as JSON to `path`."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(dict(features=QMF_FEATURES, mean=list(self.mean), scale=list(self.scale),
-                                    coef=list(self.coef), intercept=self.intercept), indent=2))
+    path.write_text(json.dumps(dict(features=QMF_FEATURES, coef=list(self.coef), intercept=self.intercept), indent=2))
     return path
 
 @patch(cls_method=True)
@@ -153,26 +151,28 @@ def load(cls:QMF, path) -> QMF:
     "A model written by `QMF.save`."
     d = json.loads(Path(path).read_text())
     if tuple(d.get('features', ())) != QMF_FEATURES: raise ValueError(f"{path}: not a QMF model with features {QMF_FEATURES}")
-    return cls(*(np.array(d[k]) for k in ('mean', 'scale', 'coef')), d['intercept'])
+    if 'scale' in d: raise ValueError(f"{path}: a QMF fitted on standardised features by an earlier version; evaluate the run again")
+    return cls(np.array(d['coef']), d['intercept'])
 
 # %% ../nbs/31_scoring.ipynb #5e10be26
 def sample_pairs(speakers, # (N,) speaker of each cohort utterance
                  n_pairs:int, # pairs to draw (`cfg.qmf_pairs`)
                  seed:int=0,
                 ) -> tuple:
-    "Utterance pairs `(a, b, labels)`: first half two different utterances of one speaker, the rest two speakers."
-    spk, rng = np.asarray(speakers), np.random.default_rng(seed)
-    if len(np.unique(spk)) < 2: raise ValueError("QMF needs a cohort of at least two speakers")
+    "Utterance pairs `(a, b, labels)`, speakers drawn uniformly: first half two utterances of one speaker, the rest two speakers."
+    _, spk, count = np.unique(np.asarray(speakers), return_inverse=True, return_counts=True)
+    rng, n_spk = np.random.default_rng(seed), len(count)
+    if n_spk < 2: raise ValueError("QMF needs a cohort of at least two speakers")
+    order, start = np.argsort(spk, kind='stable'), np.r_[0, np.cumsum(count)[:-1]]  # speaker s: order[start[s]:start[s] + count[s]]
     n_same, n_diff = n_pairs // 2, n_pairs - n_pairs // 2
-    order = np.argsort(spk, kind='stable'); sorted_spk = spk[order]
-    start = np.searchsorted(sorted_spk, sorted_spk, 'left'); count = np.searchsorted(sorted_spk, sorted_spk, 'right') - start
-    has_other = np.flatnonzero(count >= 2)  # sorted positions whose speaker has another utterance
-    if n_same and not len(has_other): raise ValueError("no cohort speaker has two utterances: cannot draw same-speaker pairs")
-    pa = rng.choice(has_other, n_same)
-    pb = start[pa] + (pa - start[pa] + rng.integers(1, count[pa])) % count[pa]  # another utterance of the same speaker
-    da, db = rng.integers(0, len(spk), n_diff), rng.integers(0, len(spk), n_diff)
-    while (clash := spk[da] == spk[db]).any(): db[clash] = rng.integers(0, len(spk), clash.sum())
-    return np.r_[order[pa], da], np.r_[order[pb], db], np.r_[np.ones(n_same, np.int64), np.zeros(n_diff, np.int64)]
+    multi = np.flatnonzero(count >= 2)  # speakers with two utterances or more
+    if n_same and not len(multi): raise ValueError("no cohort speaker has two utterances: cannot draw same-speaker pairs")
+    s = rng.choice(multi, n_same)
+    i = rng.integers(0, count[s]); j = (i + rng.integers(1, count[s])) % count[s]  # two different utterances of s
+    s1 = rng.integers(0, n_spk, n_diff); s2 = (s1 + rng.integers(1, n_spk, n_diff)) % n_spk  # two different speakers
+    utt = lambda s: order[start[s] + rng.integers(0, count[s])]  # one utterance of each speaker in `s`
+    return (np.r_[order[start[s] + i], utt(s1)], np.r_[order[start[s] + j], utt(s2)],
+            np.r_[np.ones(n_same, np.int64), np.zeros(n_diff, np.int64)])
 
 # %% ../nbs/31_scoring.ipynb #752f3565
 def train_qmf(emb, # (N, d) raw cohort-corpus embeddings
@@ -194,4 +194,4 @@ def train_qmf(emb, # (N, d) raw cohort-corpus embeddings
     mu_b, sigma_b = cohort_stats(x[b], cohort, top_k, exclude=own, chunk_size=chunk_size)
     s = np.einsum('pd,pd->p', x[a], x[b])
     scores = 0.5 * ((s - mu_a) / sigma_a + (s - mu_b) / sigma_b)
-    return QMF().fit(qmf_features(scores, emb, durations, a, b), labels)
+    return QMF().fit(qmf_features(scores, emb, durations, a, b), labels, seed=seed)
