@@ -44,8 +44,9 @@ class Config:
     babble_speakers: tuple = (4, 7)  # inclusive range of MUSAN speech files mixed into babble
     crop_seconds: float = 2.0  # random training crop
     # model
-    frontend_cfg: str = 'microsoft/wavlm-large'  # hub id or local folder of a WavLM / HuBERT / wav2vec 2.0
-    mask_time_prob: float = 0.0  # SpecAugment-style time masking inside the frontend while it trains
+    frontend_cfg: str = 'microsoft/wavlm-large'  # hub id or local folder of a WavLM / HuBERT / wav2vec 2.0 / W2V-BERT 2.0
+    layerdrop: float = -1.0  # probability of skipping each frontend layer while it trains; -1: the frontend folder's own (0.1 in WavLM-Large)
+    mask_time_prob: float = -1.0  # SpecAugment-style time masking inside the frontend while it trains; -1: the folder's own (0.05 in WavLM-Large)
     layer_aggregation: str = 'lap'  # lap | superb
     lap_dim: int = 512  # LAP output channels
     n_head: int = 16  # LAP heads
@@ -187,7 +188,8 @@ PROFILES = {
     'paper': {},
     'demo': dict(data_root='data/synthetic', musan_dir='musan', frontend_cfg='data/models/wavlm-tiny',
                  lap_dim=128, n_head=4, embed_dim=64, n_subcenters=1, aug_prob=0.2, cohort_size=20, qmf_pairs=2000,
-                 cohort_per_speaker=2, ncpu=0, eval_batch_seconds=120.0),
+                 cohort_per_speaker=2, ncpu=0, eval_batch_seconds=120.0,
+                 layerdrop=0.0, mask_time_prob=0.0),  # the demo trains a random frontend from scratch: no frontend regularisers
 }
 DEMO_PHASES = {
     'train_frozen': dict(epochs=2, batch_size=32, margin=0.1, margin_up_epochs=1, lr_max=5e-3, lr_min=1e-4, steps_per_epoch=25),

@@ -59,10 +59,10 @@ class SpeakerModel(nn.Module):
         return {**counts, 'total': sum(counts.values())}
 
 # %% ../nbs/24_model.ipynb #be7ef567
-def build_model(cfg:Config, # frontend_cfg, train_frontend, mask_time_prob and the head's fields
-                frontend:Frontend|None=None, # reuse an already loaded frontend instead of loading `cfg.frontend_cfg`
+def build_model(cfg:Config, # frontend_cfg, train_frontend, layerdrop, mask_time_prob and the head's fields
+                frontend:Frontend|None=None, # reuse an already loaded frontend (regularisers as loaded) instead of loading `cfg.frontend_cfg`
                ) -> SpeakerModel:
     "The speaker model named by `cfg`."
-    if frontend is None: frontend = load_frontend(cfg.frontend_cfg, cfg.train_frontend, cfg.mask_time_prob)
+    if frontend is None: frontend = load_frontend(cfg.frontend_cfg, cfg.train_frontend, cfg.layerdrop, cfg.mask_time_prob)
     else: frontend.set_trainable(cfg.train_frontend)
     return SpeakerModel(frontend, *build_head(cfg, frontend.n_layers, frontend.hidden_size))

@@ -255,7 +255,8 @@ def run(self:PhaseTrainer, stop_after_steps:int|None=None, save_every_steps:int=
     self.started = time.time()
     self.best = BestCheckpoints(self.phase_dir/'best', self.cfg.n_best, write=self.rank == 0)
     self.log = MetricsLog(self.phase_dir, self.csv_rows, self.global_step, enabled=self.rank == 0)
-    self.ddp = nn.parallel.DistributedDataParallel(self.net) if self.world > 1 else self.net
+    self.ddp = (nn.parallel.DistributedDataParallel(self.net, find_unused_parameters=self.cfg.train_frontend)  # skipped frontend layers get no gradient
+                if self.world > 1 else self.net)
     set_train_mode(self.model, self.cfg.train_frontend)
     if hasattr(self, 'rng'): set_rng_state(self.rng)
     try:
