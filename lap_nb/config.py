@@ -146,7 +146,7 @@ def _check_value(key, value):
     value = _coerce(key, value)
     if key in _CHOICES and value not in _CHOICES[key]:
         raise ConfigError(f"config key '{key}' must be one of {_CHOICES[key]}, got {value!r}")
-    return value
+    return _check_range(key, value)
 
 # %% ../nbs/00_config.ipynb #da45e682
 @patch
@@ -154,6 +154,38 @@ def update(self:Config, overrides:dict|None=None, **kwargs) -> Config:
     "A copy of this config with checked `overrides` (a dict) and `kwargs` applied."
     new = {_check_key(k): _check_value(k, v) for k, v in {**(overrides or {}), **kwargs}.items()}
     return replace(self, **new)
+
+# %% ../nbs/00_config.ipynb #cdf28421
+_RANGES = dict(
+    sample_rate='(0, inf)', aug_prob='[0, 1]', speed_factors='(0, inf)', noise_snr='[-inf, inf]', music_snr='[-inf, inf]',
+    babble_snr='[-inf, inf]', babble_speakers='[1, inf)', crop_seconds='(0, inf)',
+    layerdrop='-1 | [0, 1]', mask_time_prob='-1 | [0, 1]', lap_dim='[1, inf)', n_head='[1, inf)', lap_dropout='[0, 1)',
+    embed_dim='[0, inf)', margin='[0, inf)', scale='(0, inf)', n_subcenters='[1, inf)', top_k='[0, inf)',
+    penalty='[0, inf)', margin_up_start='[0, inf)', margin_up_epochs='[0, inf)',
+    epochs='[1, inf)', batch_size='[1, inf)', grad_acc='[1, inf)', lr_max='(0, inf)', lr_min='[0, inf)',
+    weight_decay='[0, inf)', warmup_ratio='[0, 1)', restart_gamma='(0, inf)', grad_clip='(0, inf)', n_best='[1, inf)',
+    steps_per_epoch='[0, inf)', cohort_size='[1, inf)', qmf_pairs='[1, inf)', cohort_per_speaker='[0, inf)',
+    n_best_models='[1, inf)', eval_batch_seconds='(0, inf)', max_window_seconds='[1, inf)', seed='[-inf, inf]', ncpu='[0, inf)')
+_PAIRS = ('noise_snr', 'music_snr', 'babble_snr', 'babble_speakers')  # (low, high) ranges
+
+def _in_range(value, rule:str) -> bool:
+    "Whether `value` meets `rule`: intervals such as '[0, 1]' or '(0, inf)', or exact numbers, joined by '|'."
+    for part in map(str.strip, rule.split('|')):
+        if part[0] not in '[(':
+            if value == float(part): return True
+            continue
+        lo, hi = (float(x) for x in part[1:-1].split(','))
+        if (lo < value if part[0] == '(' else lo <= value) and (value < hi if part[-1] == ')' else value <= hi): return True
+    return False
+
+def _check_range(key, value):
+    "`value`, or a `ConfigError` naming the key and its allowed range."
+    if key in _RANGES and not all(_in_range(v, _RANGES[key]) for v in (value if isinstance(value, tuple) else (value,))):
+        raise ConfigError(f"config key '{key}' must be in {_RANGES[key]}, got {value!r}")
+    if key in _PAIRS and (len(value) != 2 or value[0] > value[1]):
+        raise ConfigError(f"config key '{key}' must be a (low, high) pair with low <= high, got {value!r}")
+    return value
+
 
 # %% ../nbs/00_config.ipynb #88f8842c
 def parse_overrides(text:str) -> dict:
