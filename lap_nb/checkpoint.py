@@ -10,9 +10,9 @@ import numpy as np, torch
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['PREVIOUS_PHASE', 'CheckpointError', 'save_atomic', 'load_checkpoint', 'sweep_partial_writes', 'rng_state',
-           'set_rng_state', 'BestCheckpoints', 'phase_checkpoints', 'write_done', 'read_done', 'init_checkpoint',
-           'average_state_dicts']
+__all__ = ['PREVIOUS_PHASE', 'MODEL_KEYS', 'CheckpointError', 'save_atomic', 'load_checkpoint', 'sweep_partial_writes',
+           'rng_state', 'set_rng_state', 'BestCheckpoints', 'phase_checkpoints', 'write_done', 'read_done',
+           'init_checkpoint', 'average_state_dicts', 'load_model_state']
 
 # %% ../nbs/41_checkpoint.ipynb #8cf1ad9c
 class CheckpointError(ValueError):
@@ -147,3 +147,25 @@ def average_state_dicts(states:list[dict]) -> dict:
     for k, v in states[0].items():
         out[k] = torch.stack([s[k].float() for s in states]).mean(0).to(v.dtype) if v.is_floating_point() else v.clone()
     return out
+
+# %% ../nbs/41_checkpoint.ipynb #7867a61f
+MODEL_KEYS = ('frontend_cfg', 'layer_aggregation', 'lap_dim', 'n_head', 'speaker_network', 'embed_dim')  # keys that shape the model
+
+def load_model_state(model:torch.nn.Module,
+                     state_dict:dict, # the weights, e.g. a checkpoint's `['model']`
+                     cfg=None, # the `Config` the model was built from
+                     saved_config:dict|None=None, # the checkpoint's `['config']` (best checkpoints carry it)
+                     source='checkpoint', # named in the error, e.g. the file
+                    ) -> torch.nn.Module:
+    "Load `state_dict` into `model`, or raise `CheckpointError` naming the config keys and parameters that differ."
+    own = model.state_dict()
+    wrong = [f'{k} {tuple(state_dict[k].shape)} vs {tuple(v.shape)}' for k, v in own.items() if k in state_dict and state_dict[k].shape != v.shape]
+    wrong += [f'{k} missing' for k in own.keys() - state_dict.keys()] + [f'{k} unexpected' for k in state_dict.keys() - own.keys()]
+    if wrong:
+        keys = [f'{k}={getattr(cfg, k)!r} (checkpoint: {saved_config[k]!r})' for k in MODEL_KEYS
+                if cfg is not None and saved_config and k in saved_config and getattr(cfg, k, None) != saved_config[k]]
+        raise CheckpointError(f"{source} does not fit the model built from the config: "
+                              + (f"config keys differ from the checkpoint's: {', '.join(keys)}; " if keys else '')
+                              + f"{len(wrong)} parameter(s) differ: {'; '.join(sorted(wrong)[:3])}{' ...' if len(wrong) > 3 else ''}")
+    model.load_state_dict(state_dict)
+    return model
