@@ -32,9 +32,10 @@ class AAMSubcenterInterTopK(nn.Module):
         self.set_margin(margin)
 
     def set_margin(self, margin:float):
-        "Set the current margin m; the inter-top-k margin follows as penalty * m / final margin."
+        "Set the current margin m; the inter-top-k margin follows as penalty * m / final margin (0 while m <= 0.001)."
         self.margin = float(margin)
-        self.inter_margin = self.penalty * self.margin / self.final_margin if self.final_margin > 0 else 0.0
+        self.inter_margin = self.penalty * self.margin / self.final_margin if self.margin > 1e-3 else 0.0
+
 
 # %% ../nbs/23_losses.ipynb #41e1e7a6
 @patch
