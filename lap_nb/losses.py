@@ -36,7 +36,6 @@ class AAMSubcenterInterTopK(nn.Module):
         self.margin = float(margin)
         self.inter_margin = self.penalty * self.margin / self.final_margin if self.margin > 1e-3 else 0.0
 
-
 # %% ../nbs/23_losses.ipynb #41e1e7a6
 @patch
 def class_cosine(self:AAMSubcenterInterTopK, emb): # (B, E)
