@@ -174,42 +174,6 @@ def train(self:Frontend, mode:bool=True):
     self.model.train(mode and self.trainable)
     return self
 
-# %% ../nbs/20_frontends.ipynb #b227a02c
-class _Skippable:
-    "Mixed into an encoder layer's class: while training, skip the layer with probability `layerdrop`, passing its input on."
-    layerdrop = 0.0
-    def forward(self, hidden_states, *args, **kwargs):
-        if self.training and self.layerdrop > 0 and torch.rand([]) < self.layerdrop:
-            return (hidden_states, kwargs['position_bias']) if 'position_bias' in kwargs else hidden_states  # WavLM passes its bias on
-        return super().forward(hidden_states, *args, **kwargs)
-
-def _skippable(layer:nn.Module) -> nn.Module:
-    "`layer` as an instance of a `_Skippable` subclass of its class: same parameters, state-dict keys and output hooks."
-    if not isinstance(layer, _Skippable):
-        name = f'Skippable{type(layer).__name__}'
-        if name not in globals(): globals()[name] = type(name, (_Skippable, type(layer)), {'__module__': __name__})  # picklable
-        layer.__class__ = globals()[name]
-    return layer
-
-# %% ../nbs/20_frontends.ipynb #8e795f3b
-@patch
-def set_regularisers(self:Frontend, layerdrop:float, # probability of skipping each encoder layer while training
-                     mask_time_prob:float, # SpecAugment-style time-masking probability while training
-                    ):
-    "Set the layer drop and time masking the SSL model applies while it trains (never in eval mode)."
-    if not (0 <= layerdrop < 1 and 0 <= mask_time_prob < 1):
-        raise FrontendError(f"layerdrop and mask_time_prob must lie in [0, 1); got {layerdrop} and {mask_time_prob}")
-    config = self.model.config
-    if mask_time_prob > 0 and getattr(self.model, 'masked_spec_embed', None) is None:
-        raise FrontendError("this frontend has no mask embedding (its folder's mask_time_prob and mask_feature_prob are 0): "
-                            "time masking cannot be turned on")
-    config.layerdrop, config.mask_time_prob = 0.0, float(mask_time_prob)
-    if mask_time_prob > 0: config.apply_spec_augment = True
-    for i, layer in enumerate(self.model.encoder.layers):  # WavLM's first layer computes the position bias: never skipped
-        _skippable(layer).layerdrop = 0.0 if config.model_type == 'wavlm' and i == 0 else float(layerdrop)
-    self.layerdrop, self.mask_time_prob = float(layerdrop), float(mask_time_prob)
-    return self
-
 # %% ../nbs/20_frontends.ipynb #cebd22a7
 @patch
 def output_lengths(self:Frontend, lengths:torch.Tensor) -> torch.Tensor:
@@ -264,6 +228,42 @@ def load_frontend(name_or_path, # hub id (e.g. 'microsoft/wavlm-base-plus') or l
     use_mask = getattr(extractor, 'return_attention_mask', None)
     if use_mask is None: use_mask = config.feat_extract_norm == 'layer'
     return Frontend(model, do_normalize=do_normalize, use_attention_mask=bool(use_mask), **regs)
+
+# %% ../nbs/20_frontends.ipynb #b227a02c
+class _Skippable:
+    "Mixed into an encoder layer's class: while training, skip the layer with probability `layerdrop`, passing its input on."
+    layerdrop = 0.0
+    def forward(self, hidden_states, *args, **kwargs):
+        if self.training and self.layerdrop > 0 and torch.rand([]) < self.layerdrop:
+            return (hidden_states, kwargs['position_bias']) if 'position_bias' in kwargs else hidden_states  # WavLM passes its bias on
+        return super().forward(hidden_states, *args, **kwargs)
+
+def _skippable(layer:nn.Module) -> nn.Module:
+    "`layer` as an instance of a `_Skippable` subclass of its class: same parameters, state-dict keys and output hooks."
+    if not isinstance(layer, _Skippable):
+        name = f'Skippable{type(layer).__name__}'
+        if name not in globals(): globals()[name] = type(name, (_Skippable, type(layer)), {'__module__': __name__})  # picklable
+        layer.__class__ = globals()[name]
+    return layer
+
+# %% ../nbs/20_frontends.ipynb #8e795f3b
+@patch
+def set_regularisers(self:Frontend, layerdrop:float, # probability of skipping each encoder layer while training
+                     mask_time_prob:float, # SpecAugment-style time-masking probability while training
+                    ):
+    "Set the layer drop and time masking the SSL model applies while it trains (never in eval mode)."
+    if not (0 <= layerdrop < 1 and 0 <= mask_time_prob < 1):
+        raise FrontendError(f"layerdrop and mask_time_prob must lie in [0, 1); got {layerdrop} and {mask_time_prob}")
+    config = self.model.config
+    if mask_time_prob > 0 and getattr(self.model, 'masked_spec_embed', None) is None:
+        raise FrontendError("this frontend has no mask embedding (its folder's mask_time_prob and mask_feature_prob are 0): "
+                            "time masking cannot be turned on")
+    config.layerdrop, config.mask_time_prob = 0.0, float(mask_time_prob)
+    if mask_time_prob > 0: config.apply_spec_augment = True
+    for i, layer in enumerate(self.model.encoder.layers):  # WavLM's first layer computes the position bias: never skipped
+        _skippable(layer).layerdrop = 0.0 if config.model_type == 'wavlm' and i == 0 else float(layerdrop)
+    self.layerdrop, self.mask_time_prob = float(layerdrop), float(mask_time_prob)
+    return self
 
 # %% ../nbs/20_frontends.ipynb #6a375cce
 _MEL_FLOOR = 1.192092955078125e-07  # the extractor's floor before the log (float32 epsilon)
