@@ -5,6 +5,7 @@
 # %% ../nbs/13_augment.ipynb #7b0d9cef
 from __future__ import annotations
 import json
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 import numpy as np, torch, torchaudio
@@ -12,7 +13,7 @@ from fastcore.basics import patch
 from .audio import load_audio, fit_length
 
 # %% auto #0
-__all__ = ['AUGMENTATIONS', 'speed_perturb', 'index_sources', 'scale_to_snr', 'coverage', 'Augmenter']
+__all__ = ['AUGMENTATIONS', 'speed_perturb', 'index_sources', 'scale_to_snr', 'coverage', 'Augmenter', 'BatchAugmenter']
 
 # %% ../nbs/13_augment.ipynb #b2689c8c
 def speed_perturb(wav:np.ndarray, # (n,)
@@ -120,3 +121,113 @@ def __call__(self:Augmenter, wav:np.ndarray, # (n,)
     if kind == 'reverb': return self.reverb(wav, rng)
     if kind == 'tv': return self.additive(self.additive(wav, 'speech', rng, full=True)[0], 'music', rng, full=True)[0]
     return self.additive(wav, {'noise': 'noise', 'music': 'music', 'babble': 'speech'}[kind], rng)[0]
+
+# %% ../nbs/13_augment.ipynb #04c804bd
+class BatchAugmenter:
+    "An `Augmenter`'s corruptions, with its distributions, applied to a whole (B, n) batch on the training device."
+    def __init__(self, augmenter:Augmenter, # its sources, probability, SNR ranges and babble counts are used
+                 device='cpu', # where the banks live and the mixing runs
+                 bank_size:int=256, # source chunks held per category (noise, music, speech, rir)
+                 refresh:int=2, # chunks per category swapped in per call, read by a background thread (0 = fixed banks)
+                 seed:int=0):
+        self.aug, self.device, self.bank_size, self.refresh = augmenter, torch.device(device), bank_size, refresh
+        self.gen = torch.Generator(self.device).manual_seed(seed)  # draws on the device
+        self.pick, self.rng = np.random.default_rng([seed, 0]), np.random.default_rng([seed, 1])  # kinds per row; the reader's files
+        self.cats = [c for c in ('noise', 'music', 'speech', 'rir') if augmenter.sources[c]]
+        self.banks, self.n, self.pending = {}, 0, None
+        self.pool = ThreadPoolExecutor(1) if refresh else None
+
+# %% ../nbs/13_augment.ipynb #c806de77
+@patch
+def _chunks(self:BatchAugmenter, cat:str, k:int, n:int) -> np.ndarray:
+    "(k, n) chunks of `cat`: random n-sample windows of random files; RIRs energy-normalised and zero-padded instead."
+    out = np.zeros((k, n), np.float32)
+    for i in range(k):
+        src = self.aug._pick(self.rng, cat)
+        src = src[:n] / np.sqrt(np.sum(src**2)) if cat == 'rir' else fit_length(src, n, self.rng)  # RIR taps past n never reach the crop
+        out[i, :len(src)] = src
+    return out
+
+@patch
+def _to_bank(self:BatchAugmenter, cat:str, chunks:np.ndarray) -> torch.Tensor:
+    "Chunks (k, n) as held on the device; RIRs as their (k, n + 1) spectra for a 2n-point FFT convolution."
+    t = torch.from_numpy(chunks).to(self.device)
+    return torch.fft.rfft(t, 2 * t.shape[1]) if cat == 'rir' else t
+
+@patch
+def _read(self:BatchAugmenter, k:int, n:int) -> dict:
+    "{category: (bank rows to replace (k,), new chunks (k, n))}, run by the background thread."
+    return {c: (torch.from_numpy(self.rng.integers(self.bank_size, size=k)), self._chunks(c, k, n)) for c in self.cats}
+
+# %% ../nbs/13_augment.ipynb #63a6917f
+@patch
+def _update_banks(self:BatchAugmenter, n:int):
+    "Fill the banks for crops of n samples, or swap in the chunks the background thread has read; start the next read."
+    if n != self.n:
+        if self.pending is not None: self.pending.result(); self.pending = None
+        self.banks, self.n = {c: self._to_bank(c, self._chunks(c, self.bank_size, n)) for c in self.cats}, n
+    elif self.pending is not None and self.pending.done():
+        for c, (rows, chunks) in self.pending.result().items(): self.banks[c][rows.to(self.device)] = self._to_bank(c, chunks)
+        self.pending = None
+    if self.refresh and self.pending is None: self.pending = self.pool.submit(self._read, self.refresh, n)
+
+# %% ../nbs/13_augment.ipynb #4b026126
+@patch
+def _uniform(self:BatchAugmenter, k:int, lo:float, hi:float): return lo + (hi - lo) * torch.rand(k, generator=self.gen, device=self.device)
+
+@patch
+def spans(self:BatchAugmenter, k:int, n:int, full:bool=False) -> tuple:
+    "(start (k,), length (k,)) of k additive sources in n samples: all, about half (40-60 %) or about a third (20-40 %)."
+    which = torch.randint(3, (k,), generator=self.gen, device=self.device)
+    frac = torch.where(which == 0, 1.0, torch.where(which == 1, self._uniform(k, .4, .6), self._uniform(k, .2, .4)))
+    m = torch.full((k,), n, device=self.device) if full else (frac * n).round().long().clamp(1, n)
+    return torch.minimum((self._uniform(k, 0, 1) * (n - m + 1)).long(), n - m), m
+
+@patch
+def _segment(self:BatchAugmenter, cat:str, start, m, n:int) -> torch.Tensor:
+    "(k, n): samples start..start+m of random bank chunks (each a random window of a file), zero elsewhere."
+    bank, rel = self.banks[cat], torch.arange(n, device=self.device) - start[:, None]
+    return bank[torch.randint(len(bank), (len(start),), generator=self.gen, device=self.device)] * ((rel >= 0) & (rel < m[:, None]))
+
+# %% ../nbs/13_augment.ipynb #a508fbf1
+@patch
+def additive(self:BatchAugmenter, x:torch.Tensor, # (k, n) clean
+             cat:str, # 'noise' | 'music' | 'speech'
+             full:bool=False) -> tuple:
+    "`cat` mixed into each row: mixed (k, n), scaled sources (k, S, n), SNRs (k, S), used (k, S); S = most sources per row."
+    (k, n), (lo, hi) = x.shape, self.aug.babble_speakers if cat == 'speech' else (1, 1)
+    used = torch.arange(hi, device=self.device) < torch.randint(lo, hi + 1, (k, 1), generator=self.gen, device=self.device)
+    start, m = self.spans(k * hi, n, full)
+    seg, snr = self._segment(cat, start, m, n).view(k, hi, n), self._uniform(k * hi, *self.aug.snr[cat]).view(k, hi)
+    power = x.pow(2).mean(1, keepdim=True)  # (k, 1): every SNR is against the clean signal
+    gain = (power / (seg.pow(2).sum(2) / m.view(k, hi) * 10**(snr / 10) + 1e-12)).sqrt() * used
+    seg = seg * gain[..., None]
+    return x + seg.sum(1), seg, snr, used
+
+@patch
+def reverb(self:BatchAugmenter, x:torch.Tensor) -> torch.Tensor:
+    "Each row of (k, n) convolved with a random energy-normalised RIR by FFT (full convolution, cut back to n)."
+    k, n = x.shape
+    h = self.banks['rir'][torch.randint(len(self.banks['rir']), (k,), generator=self.gen, device=self.device)]  # (k, n + 1)
+    return torch.fft.irfft(torch.fft.rfft(x, 2 * n) * h, 2 * n)[:, :n]
+
+# %% ../nbs/13_augment.ipynb #f7b6b143
+@patch
+def choose(self:BatchAugmenter, b:int) -> np.ndarray:
+    "(b,) index into the augmenter's `kinds` per row, or -1 for a row left clean (probability 1 - prob)."
+    kind = self.pick.integers(len(self.aug.kinds), size=b)  # drawn on the host: selecting rows then needs no device sync
+    return np.where(self.pick.random(b) < self.aug.prob, kind, -1)
+
+@patch
+def __call__(self:BatchAugmenter, x:torch.Tensor) -> torch.Tensor:
+    "The batch (B, n), moved to the device, with each row corrupted by one random augmentation with probability `prob`."
+    x = x.to(self.device, torch.float32, non_blocking=True)
+    self._update_banks(x.shape[1])
+    kind, out = self.choose(len(x)), x.clone()
+    for k, name in enumerate(self.aug.kinds):
+        if not (kind == k).any(): continue
+        rows = torch.from_numpy(np.nonzero(kind == k)[0]).to(self.device, non_blocking=True)
+        if name == 'reverb': out[rows] = self.reverb(x[rows])
+        elif name == 'tv': out[rows] = self.additive(self.additive(x[rows], 'speech', full=True)[0], 'music', full=True)[0]
+        else: out[rows] = self.additive(x[rows], dict(noise='noise', music='music', babble='speech')[name])[0]
+    return out

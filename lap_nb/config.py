@@ -12,7 +12,7 @@ import numpy as np, torch
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['PHASES', 'AGGREGATIONS', 'SPEAKER_NETWORKS', 'MARGIN_SCHEDULES', 'PHASE_PRESETS', 'PROFILES', 'DEMO_PHASES', 'Config',
+__all__ = ['PHASES', 'AGGREGATIONS', 'SPEAKER_NETWORKS', 'MARGIN_SCHEDULES', 'AUGMENT_ON', 'PHASE_PRESETS', 'PROFILES', 'DEMO_PHASES', 'Config',
            'ConfigError', 'parse_overrides', 'load_config', 'save_config', 'read_config', 'set_seed', 'get_device',
            'is_rank_zero', 'package_versions', 'make_run_dir']
 
@@ -21,6 +21,7 @@ PHASES = ('train_frozen', 'train_finetune', 'train_lmft', 'naive_evaluation', 's
 AGGREGATIONS = ('lap', 'superb')
 SPEAKER_NETWORKS = ('astp', 'xvector', 'ecapa', 'mhfa')
 MARGIN_SCHEDULES = ('log', 'cosine', 'exp')
+AUGMENT_ON = ('workers', 'device')
 
 # %% ../nbs/00_config.ipynb #b60e1b6e
 @dataclass
@@ -43,6 +44,7 @@ class Config:
     babble_snr: tuple = (13.0, 20.0)  # dB, per babble speaker
     babble_speakers: tuple = (4, 7)  # inclusive range of MUSAN speech files mixed into babble
     crop_seconds: float = 2.0  # random training crop
+    augment_on: str = 'device'  # workers (MUSAN/RIR per item in DataLoader workers) | device (per batch on the training device)
     # model
     frontend_cfg: str = 'microsoft/wavlm-large'  # hub id or local folder of a WavLM / HuBERT / wav2vec 2.0 / W2V-BERT 2.0
     layerdrop: float = -1.0  # probability of skipping each frontend layer while it trains; -1: the frontend folder's own (0.1 in WavLM-Large)
@@ -140,7 +142,7 @@ def _coerce(key, value):
     return value
 
 # %% ../nbs/00_config.ipynb #4b9538a9
-_CHOICES = dict(layer_aggregation=AGGREGATIONS, speaker_network=SPEAKER_NETWORKS, margin_schedule=MARGIN_SCHEDULES)
+_CHOICES = dict(layer_aggregation=AGGREGATIONS, speaker_network=SPEAKER_NETWORKS, margin_schedule=MARGIN_SCHEDULES, augment_on=AUGMENT_ON)
 
 def _check_value(key, value):
     value = _coerce(key, value)
@@ -220,7 +222,7 @@ PROFILES = {
     'paper': {},
     'demo': dict(data_root='data/synthetic', musan_dir='musan', frontend_cfg='data/models/wavlm-tiny',
                  lap_dim=128, n_head=4, embed_dim=64, n_subcenters=1, aug_prob=0.2, cohort_size=20, qmf_pairs=2000,
-                 cohort_per_speaker=2, ncpu=0, eval_batch_seconds=120.0,
+                 cohort_per_speaker=2, ncpu=0, eval_batch_seconds=120.0, augment_on='workers',
                  layerdrop=0.0, mask_time_prob=0.0),  # the demo trains a random frontend from scratch: no frontend regularisers
 }
 DEMO_PHASES = {

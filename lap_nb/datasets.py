@@ -32,6 +32,7 @@ class TrainDataset(Dataset):
         self.speed_factors, self.factors = tuple(speed_factors), distinct_factors(speed_factors)
         self.n_speakers = len(self.speakers); self.n_classes = self.n_speakers * len(self.factors)
         self.crop, self.augmenter = int(round(crop_seconds * sample_rate)), augmenter
+        self.device_augmenter = None  # an Augmenter the training loop applies per batch instead (augment_on='device')
     def set_epoch(self, epoch:int): self.epoch = epoch  # new crops and corruptions each epoch
     def __len__(self): return len(self.files)
 
@@ -52,12 +53,16 @@ def __getitem__(self:TrainDataset, i:int):
 @patch(cls_method=True)
 def from_config(cls:TrainDataset, cfg, # a lap_nb.config.Config
                 augment:bool=True) -> TrainDataset:
-    "The training set of `cfg`: its crop, speed factors (when `speed_perturb`) and MUSAN/RIR augmentation."
+    "The training set of `cfg`: its crop, speed factors (when `speed_perturb`) and MUSAN/RIR augmentation (per item or per batch)."
     root = Path(cfg.data_root)
     aug = Augmenter(root / cfg.musan_dir, root / cfg.rir_dir, prob=cfg.aug_prob, noise_snr=cfg.noise_snr, music_snr=cfg.music_snr,
                     babble_snr=cfg.babble_snr, babble_speakers=cfg.babble_speakers, sample_rate=cfg.sample_rate,
                     seed=cfg.seed) if augment and cfg.aug_prob > 0 else None
-    return cls(root / cfg.train_dir, cfg.crop_seconds, cfg.speed_factors if cfg.speed_perturb else (1.0,), aug, cfg.sample_rate, cfg.seed)
+    on_device = cfg.augment_on == 'device'
+    ds = cls(root / cfg.train_dir, cfg.crop_seconds, cfg.speed_factors if cfg.speed_perturb else (1.0,), None if on_device else aug,
+             cfg.sample_rate, cfg.seed)
+    ds.device_augmenter = aug if on_device else None
+    return ds
 
 # %% ../nbs/14_datasets.ipynb #a30460f2
 class EvalDataset(Dataset):

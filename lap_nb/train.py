@@ -168,6 +168,9 @@ def _build_loader(self:PhaseTrainer):
     self.generator = torch.Generator()
     self.loader = DataLoader(self.dataset, batch_size=self.rank_batch, sampler=self.sampler, num_workers=cfg.ncpu,
                              drop_last=True, generator=self.generator, pin_memory=self.device.type == 'cuda')
+    aug = getattr(self.dataset, 'device_augmenter', None)  # augment_on='device': MUSAN/RIR mixed per batch on this rank's device
+    if aug is not None: from lap_nb.augment import BatchAugmenter; aug = BatchAugmenter(aug, self.device, seed=cfg.seed + self.rank)
+    self.batch_augment = aug
 
 # %% ../nbs/42_train.ipynb #57152756
 @patch
@@ -214,6 +217,7 @@ def train_step(self:PhaseTrainer, batches, epoch:int) -> tuple:
     self.optimizer.zero_grad(set_to_none=True)
     for micro in range(cfg.grad_acc):
         wav, labels = next(batches)
+        if self.batch_augment is not None: wav = self.batch_augment(wav)  # moves it to the device first
         sync = self.world == 1 or micro == cfg.grad_acc - 1
         with contextlib.nullcontext() if sync else self.ddp.no_sync():
             autocast = torch.autocast(self.device.type, self.amp_dtype) if self.amp_dtype else contextlib.nullcontext()
