@@ -46,14 +46,28 @@ def _demo(a):
     print(run_dir)
 
 def _verify(a):
-    from lap_nb.inference import verify
-    score, same = verify(a.wav_a, a.wav_b, a.run, phase=a.phase, method=a.method)
+    from lap_nb.export import SpeakerVerifier, is_exported
+    if is_exported(a.run): score, same = SpeakerVerifier.from_pretrained(a.run, onnx=a.onnx).verify(a.wav_a, a.wav_b, a.method)
+    else:
+        from lap_nb.inference import verify
+        score, same = verify(a.wav_a, a.wav_b, a.run, phase=a.phase, method=a.method, onnx=a.onnx)
     print(f"score {score:.4f}\n{'same' if same else 'different'} speaker")
 
 def _score(a):
+    from lap_nb.export import SpeakerVerifier, is_exported
     from lap_nb.inference import score_trials
-    scores = score_trials(a.run, a.trials, a.out, phase=a.phase, method=a.method)
+    if is_exported(a.run):  # an exported folder: trial paths relative to --root, else to the trial list's folder
+        from lap_nb.audio import read_trials
+        from lap_nb.evaluate import write_scores
+        root = a.root or Path(a.trials).parent
+        scores = SpeakerVerifier.from_pretrained(a.run, onnx=a.onnx).score_trials(a.trials, root, a.method)
+        write_scores(a.out, read_trials(a.trials, root), scores)
+    else: scores = score_trials(a.run, a.trials, a.out, root=a.root, phase=a.phase, method=a.method, onnx=a.onnx)
     print(f'{len(scores)} trials scored ({a.method}) -> {a.out}')
+
+def _export(a):
+    from lap_nb.export import export_pretrained
+    print(export_pretrained(a.run, a.out, a.phase, onnx=a.format == 'onnx'))
 
 def _report(a):
     from lap_nb.driver import execute_phase
@@ -78,15 +92,24 @@ def make_parser() -> argparse.ArgumentParser:
     s.add_argument('--outputs', default='outputs'); s.add_argument('--kwargs', default='')
     s.add_argument('--log_output', action='store_true'); s.set_defaults(func=_demo)
     s = sub.add_parser('verify', help='score two audio files with a trained run')
-    s.add_argument('wav_a'); s.add_argument('wav_b'); s.add_argument('--run', required=True, help='run folder')
+    s.add_argument('wav_a'); s.add_argument('wav_b'); s.add_argument('--run', required=True, help='run folder or exported folder')
     s.add_argument('--phase', help='trained phase to use (default: the last evaluated)')
     s.add_argument('--method', default='naive', choices=('naive', 'asnorm', 'qmf'))
+    s.add_argument('--onnx', help='embed with this ONNX file of the model (lap-nb export --format onnx) on onnxruntime')
     s.set_defaults(func=_verify)
     s = sub.add_parser('score', help='score a trial list with a trained run')
-    s.add_argument('--run', required=True); s.add_argument('--trials', required=True); s.add_argument('--out', required=True)
+    s.add_argument('--run', required=True, help='run folder or exported folder')
+    s.add_argument('--trials', required=True); s.add_argument('--out', required=True)
+    s.add_argument('--root', help="folder the trial paths are relative to (default: the run's evaluation root)")
     s.add_argument('--phase', help='trained phase to use (default: the last evaluated)')
     s.add_argument('--method', default='naive', choices=('naive', 'asnorm', 'qmf'))
+    s.add_argument('--onnx', help='embed with this ONNX file of the model (lap-nb export --format onnx) on onnxruntime')
     s.set_defaults(func=_score)
+    s = sub.add_parser('export', help='write a trained phase as a folder SpeakerVerifier.from_pretrained loads')
+    s.add_argument('--run', required=True); s.add_argument('--out', required=True)
+    s.add_argument('--phase', help='finished and evaluated phase (default: the last evaluated)')
+    s.add_argument('--format', default='hf', choices=('hf', 'onnx'), help='onnx: also write model.onnx')
+    s.set_defaults(func=_export)
     s = sub.add_parser('report', help='gather run folders into one comparison table and figure')
     s.add_argument('runs', nargs='+'); s.add_argument('--out', required=True)
     s.set_defaults(func=_report)
