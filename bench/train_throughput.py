@@ -40,6 +40,15 @@ def seconds_per_step(phase, frontend, gpus, batch, steps, warmup, device):
         t = pd.read_csv(Path(d)/'metrics.csv')['seconds'].to_numpy()
     return float(np.median(np.diff(t)[warmup - 1:])), rank_batch, cfg
 
+def phase_row(phase, frontend, gpus, batch, steps, warmup, device) -> dict:
+    "One table row: the phase's measured step time, crops per second, and the hours it projects on `gpus` GPUs."
+    step, rank_batch, cfg = seconds_per_step(phase, frontend, gpus, batch, steps, warmup, device)
+    per_crop = step / (rank_batch * cfg.grad_acc)
+    hours = cfg.epochs * VOX2_DEV_UTTERANCES * per_crop / gpus / 3600
+    return dict(phase=phase, per_rank_batch=f'{rank_batch} x {cfg.grad_acc} x {cfg.crop_seconds:g} s',
+                frontend='trained' if cfg.train_frontend else 'frozen', precision=cfg.precision, seconds_per_step=round(step, 3),
+                crops_per_second=round(1 / per_crop, 1), epochs=cfg.epochs, projected_hours=round(hours, 1))
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--size', default='large', choices=['tiny', 'base_plus', 'large'], help='WavLM size (random weights)')
@@ -50,16 +59,9 @@ def main():
     p.add_argument('--device', default='auto')
     p.add_argument('--phases', nargs='+', default=list(PHASE_PRESETS), choices=list(PHASE_PRESETS))
     a = p.parse_args()
-    rows = []
     with tempfile.TemporaryDirectory() as d:
         frontend = build_random_wavlm(Path(d)/f'wavlm-{a.size}', a.size)
-        for phase in a.phases:
-            step, rank_batch, cfg = seconds_per_step(phase, frontend, a.gpus, a.batch, a.steps, a.warmup, a.device)
-            per_crop = step / (rank_batch * cfg.grad_acc)
-            hours = cfg.epochs * VOX2_DEV_UTTERANCES * per_crop / a.gpus / 3600
-            rows.append(dict(phase=phase, per_rank_batch=f'{rank_batch} x {cfg.grad_acc} x {cfg.crop_seconds:g} s',
-                             frontend='trained' if cfg.train_frontend else 'frozen', seconds_per_step=round(step, 3),
-                             crops_per_second=round(1 / per_crop, 1), epochs=cfg.epochs, projected_hours=round(hours, 1)))
+        rows = [phase_row(phase, frontend, a.gpus, a.batch, a.steps, a.warmup, a.device) for phase in a.phases]
     device = torch.cuda.get_device_name() if torch.cuda.is_available() and a.device != 'cpu' else 'CPU'
     print(f'WavLM-{a.size} (random), {device}, projection for {a.gpus} GPUs and {VOX2_DEV_UTTERANCES:,} utterances per epoch:')
     print(pd.DataFrame(rows).to_markdown(index=False))
