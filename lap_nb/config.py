@@ -12,9 +12,9 @@ import numpy as np, torch
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['PHASES', 'AGGREGATIONS', 'SPEAKER_NETWORKS', 'MARGIN_SCHEDULES', 'AUGMENT_ON', 'PHASE_PRESETS', 'PROFILES', 'DEMO_PHASES', 'Config',
-           'ConfigError', 'parse_overrides', 'load_config', 'save_config', 'read_config', 'set_seed', 'get_device',
-           'is_rank_zero', 'package_versions', 'make_run_dir']
+__all__ = ['PHASES', 'AGGREGATIONS', 'SPEAKER_NETWORKS', 'MARGIN_SCHEDULES', 'AUGMENT_ON', 'PHASE_PRESETS', 'PROFILES',
+           'DEMO_PHASES', 'Config', 'ConfigError', 'parse_overrides', 'load_config', 'save_config', 'read_config',
+           'set_seed', 'get_device', 'is_rank_zero', 'package_versions', 'make_run_dir']
 
 # %% ../nbs/00_config.ipynb #474ce4c1
 PHASES = ('train_frozen', 'train_finetune', 'train_lmft', 'naive_evaluation', 'score_normalize', 'score_calibrate')
@@ -34,7 +34,7 @@ class Config:
     musan_dir: str = 'musan_split'  # MUSAN cut into short chunks, relative to `data_root`
     rir_dir: str = 'RIRS_NOISES'  # impulse responses, relative to `data_root`
     trial_lists: tuple = ('voxceleb1/veri_test2.txt', 'voxceleb1/list_test_all2.txt', 'voxceleb1/list_test_hard2.txt')  # O, E, H
-    val_trials: str = 'voxceleb1/veri_test2.txt'  # trial list for the per-epoch validation EER
+    val_trials: tuple = ()  # lists validated after each epoch, epochs ranked by their mean EER; () = all `trial_lists` (paper: O, E, H)
     sample_rate: int = 16000  # Hz
     # augmentation
     aug_prob: float = 0.6  # probability of one MUSAN/RIR augmentation per utterance
@@ -61,6 +61,7 @@ class Config:
     n_subcenters: int = 3  # sub-centres per class
     top_k: int = 5  # hardest non-target classes penalised (inter-top-k)
     penalty: float = 0.06  # inter-top-k margin m'
+    margin_up_start: int = 0  # epochs held at margin 0 before the warm-up
     margin_up_epochs: int = 20  # epochs of margin warm-up
     margin_schedule: str = 'log'  # log | cosine | exp
     # optimisation
@@ -187,7 +188,6 @@ def _check_range(key, value):
     if key in _PAIRS and (len(value) != 2 or value[0] > value[1]):
         raise ConfigError(f"config key '{key}' must be a (low, high) pair with low <= high, got {value!r}")
     return value
-
 
 # %% ../nbs/00_config.ipynb #88f8842c
 def parse_overrides(text:str) -> dict:

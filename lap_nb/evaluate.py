@@ -19,9 +19,9 @@ from .prepare import train_list
 from .scoring import QMF, as_norm, naive_scores, qmf_features, speaker_means, train_qmf
 
 # %% auto #0
-__all__ = ['METHODS', 'RESULT_COLUMNS', 'data_path', 'eval_root', 'train_root', 'cohort_files', 'validation_eer',
-           'ScoringBackend', 'load_phase_model', 'write_scores', 'read_scores', 'read_trial_lists', 'fit_backend',
-           'evaluate_run']
+__all__ = ['METHODS', 'RESULT_COLUMNS', 'data_path', 'eval_root', 'train_root', 'cohort_files', 'ScoringBackend',
+           'load_phase_model', 'write_scores', 'read_scores', 'read_trial_lists', 'fit_backend', 'evaluate_run',
+           'centring_mean', 'validation_eers', 'validation_eer']
 
 # %% ../nbs/33_evaluate.ipynb #92ec03dd
 METHODS = ('naive', 'asnorm', 'qmf')
@@ -47,21 +47,6 @@ def cohort_files(cfg:Config) -> tuple:
         keep = np.flatnonzero(rank < cfg.cohort_per_speaker)
         files, labels = [files[i] for i in keep], labels[keep]
     return files, labels
-
-# %% ../nbs/33_evaluate.ipynb #0aa1b51c
-def validation_eer(model:torch.nn.Module, # (B, N) waves, (B,) lengths -> (B, E)
-                   cfg:Config, # uses val_trials, data_root, eval_dir, train_dir, eval_batch_seconds, sample_rate
-                   device='cpu',
-                   n_mean:int=64, # training utterances whose mean embedding is subtracted
-                  ) -> float:
-    "EER (fraction) of naive cosine scoring on `cfg.val_trials`, centred on the mean of a fixed sample of training embeddings."
-    trials = read_trials(data_path(cfg, cfg.val_trials), eval_root(cfg))
-    files = train_list(train_root(cfg))[0]
-    sample = files[::max(1, len(files) // n_mean)][:n_mean]
-    embed = lambda fs, root: extract_embeddings(model, fs, root, cfg.eval_batch_seconds, device, sample_rate=cfg.sample_rate,
-                                                 progress=False)['emb']
-    mean = embed(sample, train_root(cfg)).mean(0)
-    return eer(naive_scores(embed(trials.files, eval_root(cfg)), trials.enroll_idx, trials.test_idx, mean), trials.labels)
 
 # %% ../nbs/33_evaluate.ipynb #5edf66f5
 @dataclass
@@ -206,3 +191,31 @@ def evaluate_run(run_dir, # the run folder (holds config.json and <phase>/best/)
         backend.thresholds[method] = eer_threshold(per_list[0], next(iter(lists.values())).labels)
     if writer: backend.save(out); _append_results(run_dir/'results.csv', rows)
     return pd.DataFrame(rows, columns=list(RESULT_COLUMNS))
+
+# %% ../nbs/33_evaluate.ipynb #0aa1b51c
+def centring_mean(model:torch.nn.Module, cfg:Config, device='cpu',
+                  n_mean:int=64, # training utterances embedded when the model has no running mean yet
+                 ) -> np.ndarray:
+    "(E,) mean subtracted before validation scoring: the model's `train_mean`, else the mean of `n_mean` training utterances."
+    running = getattr(model, 'train_mean', None)
+    if running is not None and running.mean is not None: return running.mean.cpu().numpy()
+    files = train_list(train_root(cfg))[0]
+    sample = files[::max(1, len(files) // n_mean)][:n_mean]
+    return extract_embeddings(model, sample, train_root(cfg), cfg.eval_batch_seconds, device, sample_rate=cfg.sample_rate,
+                              progress=False)['emb'].mean(0)
+
+def validation_eers(model:torch.nn.Module, # (B, N) waves, (B,) lengths -> (B, E)
+                    cfg:Config, # uses val_trials (or trial_lists), data_root, eval_dir, train_dir, eval_batch_seconds, sample_rate
+                    device='cpu',
+                   ) -> dict:
+    "EER (fraction) of naive cosine scoring per validation list: list name -> EER; each distinct utterance is embedded once."
+    lists = read_trial_lists(cfg, cfg.val_trials)
+    files = sorted(set().union(*(t.files for t in lists.values())))
+    emb = extract_embeddings(model, files, eval_root(cfg), cfg.eval_batch_seconds, device, sample_rate=cfg.sample_rate, progress=False)['emb']
+    enroll_idx, test_idx, splits = _stack_trials(files, lists)
+    scores = np.split(naive_scores(emb, enroll_idx, test_idx, centring_mean(model, cfg, device)), splits)
+    return {name: eer(s, t.labels) for (name, t), s in zip(lists.items(), scores)}
+
+def validation_eer(model:torch.nn.Module, cfg:Config, device='cpu') -> float:
+    "The mean of `validation_eers` over the lists: what the trainer ranks epochs by."
+    return float(np.mean(list(validation_eers(model, cfg, device).values())))

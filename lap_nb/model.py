@@ -12,7 +12,7 @@ from .aggregation import SUPERB, LayerAttentivePooling, get_aggregation
 from .backends import get_backend
 
 # %% auto #0
-__all__ = ['build_head', 'SpeakerModel', 'build_model']
+__all__ = ['build_head', 'EmbeddingMean', 'SpeakerModel', 'build_model']
 
 # %% ../nbs/24_model.ipynb #d540f6f7
 def build_head(cfg:Config, # uses layer_aggregation, lap_dim, n_head, lap_dropout, speaker_network, embed_dim
@@ -28,19 +28,41 @@ def build_head(cfg:Config, # uses layer_aggregation, lap_dim, n_head, lap_dropou
     else: agg = agg_cls(n_layers, hidden_size)
     return agg, backend_cls(agg.d_out, cfg.embed_dim)
 
+# %% ../nbs/24_model.ipynb #e3a1f0c2
+class EmbeddingMean(nn.Module):
+    "Running mean of the embeddings of training forward passes since the last `reset` (the public code's `running_mean_vec`)."
+    def __init__(self, dim:int): # E
+        super().__init__()
+        self.register_buffer('total', torch.zeros(dim, dtype=torch.float64))
+        self.register_buffer('count', torch.zeros((), dtype=torch.float64))
+
+    @torch.no_grad()
+    def update(self, emb:torch.Tensor): # (B, E)
+        self.total += emb.detach().sum(0).double(); self.count += len(emb)
+
+    def reset(self): self.total.zero_(); self.count.zero_()
+
+    @property
+    def mean(self) -> torch.Tensor|None:
+        "(E,) float32 mean, None before any training forward pass."
+        return (self.total / self.count).float() if self.count > 0 else None
+
 # %% ../nbs/24_model.ipynb #c2374bac
 class SpeakerModel(nn.Module):
     "Waveforms (B, N) to speaker embeddings (B, E) through frontend, layer aggregation and speaker network."
     def __init__(self, frontend:Frontend, aggregation:nn.Module, backend:nn.Module):
         super().__init__()
         self.frontend, self.aggregation, self.backend = frontend, aggregation, backend
+        self.train_mean = EmbeddingMean(backend.emb_dim)  # of this epoch's training embeddings; validation centres on it
 
     def forward(self, wav:torch.Tensor, # (B, N) waveforms, zero-padded on the right
                 lengths:torch.Tensor|None=None, # (B,) valid samples; None = all full length
                ) -> torch.Tensor: # (B, E)
         hidden, mask = self.frontend(wav, lengths)
-        if getattr(self.backend, 'consumes_hidden', False): return self.backend(hidden, mask)
-        return self.backend(self.aggregation(hidden, mask), mask)
+        if getattr(self.backend, 'consumes_hidden', False): emb = self.backend(hidden, mask)
+        else: emb = self.backend(self.aggregation(hidden, mask), mask)
+        if self.training: self.train_mean.update(emb)
+        return emb
 
     @property
     def layer_utilisation(self) -> torch.Tensor:

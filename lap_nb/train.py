@@ -154,7 +154,7 @@ def _build_optimisation(self:PhaseTrainer):
     total = self.epochs * self.steps
     self.lr_scheduler = CosineAnnealingWarmupRestarts(self.optimizer, first_cycle_steps=total, max_lr=cfg.lr_max,
         min_lr=cfg.lr_min, warmup_steps=min(int(round(cfg.warmup_ratio * total)), total - 1), gamma=cfg.restart_gamma)
-    self.margin_scheduler = MarginScheduler(self.loss, cfg.margin, cfg.margin_up_epochs, cfg.margin_schedule)
+    self.margin_scheduler = MarginScheduler(self.loss, cfg.margin, cfg.margin_up_epochs, cfg.margin_schedule, cfg.margin_up_start, self.steps)
     self.amp_dtype, self.scaler = amp_setup(self.device, cfg.mixed_precision)
     self.swa = torch.optim.swa_utils.AveragedModel(self.model, use_buffers=True) if cfg.swa else None
 
@@ -274,6 +274,7 @@ def run(self:PhaseTrainer, stop_after_steps:int|None=None, save_every_steps:int=
 def run_epoch(self:PhaseTrainer, epoch:int, stop_after_steps, save_every_steps) -> bool:
     "Train the rest of `epoch`, then validate and checkpoint; False if stopped early."
     self.dataset.set_epoch(epoch)
+    if self.step == 0 and hasattr(self.model, 'train_mean'): self.model.train_mean.reset()  # validation centres on this epoch's embeddings
     self.sampler.set_epoch(epoch, start=self.step * self.cfg.grad_acc * self.rank_batch)
     self.generator.manual_seed(self.cfg.seed * 1000 + epoch)
     batches = iter(self.loader)
