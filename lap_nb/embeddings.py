@@ -168,8 +168,8 @@ def check_audio(files:list, # paths relative to `root`
 def _check_finite(emb, files, root):
     "Raise naming the files whose embedding holds NaN or Inf, so no such score is ever computed silently."
     bad = [str(root/f) for f, ok in zip(files, np.isfinite(emb).all(1)) if not ok]
-    if bad: raise FloatingPointError(f"the model gave a NaN/Inf embedding for {len(bad)} file(s): {', '.join(bad[:5])}"
-                                     f"{' ...' if len(bad) > 5 else ''}; the checkpoint may be broken (diverged training)")
+    if bad: raise ValueError(f"the model gave a NaN/Inf embedding for {len(bad)} file(s): {', '.join(bad[:5])}"
+                             f"{' ...' if len(bad) > 5 else ''}; the checkpoint may be broken (diverged training)")
 
 # %% ../nbs/32_embeddings.ipynb #abc2f2af
 def extract_embeddings(model:torch.nn.Module, # (B, N) waves, (B,) lengths -> (B, E)

@@ -44,7 +44,7 @@ def _check_scores(scores:np.ndarray, # (P,)
                  ) -> np.ndarray:
     "`scores`, or an error naming the first trial whose score is NaN or Inf: no such score leaves silently."
     bad = np.flatnonzero(~np.isfinite(scores))
-    if len(bad): raise FloatingPointError(f"{len(bad)} trial score(s) are NaN/Inf, the first for {pairs[bad[0]]}; nothing was written")
+    if len(bad): raise ValueError(f"{len(bad)} trial score(s) are NaN/Inf, the first for {pairs[bad[0]]}; nothing was written")
     return scores
 
 def verify(wav_a, # first recording (any format soundfile reads; resampled if needed)
@@ -70,7 +70,7 @@ def check_out_path(out_path, # scores file to be written
                   ) -> Path:
     "`out_path`, unless it is a folder or the trial list itself: refused before any work."
     out = Path(out_path)
-    if out.is_dir(): raise IsADirectoryError(f"--out {out} is a folder; give the scores file's name, e.g. {out/'scores.txt'}")
+    if out.is_dir(): raise ValueError(f"--out {out} is a folder; give the scores file's name, e.g. {out/'scores.txt'}")
     if out.exists() and out.resolve() == Path(trials).resolve():
         raise ValueError(f"--out {out} is the trial list itself and would be overwritten; give another file name")
     return out
