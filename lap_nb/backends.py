@@ -7,10 +7,19 @@ from __future__ import annotations
 import torch
 from torch import nn
 import torch.nn.functional as F
+from .config import EMBED_DIMS
 
 # %% auto #0
-__all__ = ['BACKENDS', 'masked_mean_std', 'masked_softmax', 'AttentiveStatsPool', 'ASTP', 'TDNNLayer', 'XVector', 'SERes2Block',
-           'ECAPATDNN', 'MHFA', 'BackendError', 'get_backend']
+__all__ = ['BACKENDS', 'SpeakerNetwork', 'masked_mean_std', 'masked_softmax', 'drop_frames', 'AttentiveStatsPool', 'ASTP',
+           'TDNNLayer', 'XVector', 'SERes2Block', 'ECAPATDNN', 'MHFA', 'BackendError', 'get_backend']
+
+# %% ../nbs/22_backends.ipynb #ac2d68fd
+class SpeakerNetwork(nn.Module):
+    "What every speaker network shares: frames (B, C, T) and a mask in, embeddings (B, E) out."
+    consumes_hidden = False  # True: reads the stacked hidden states (B, L+1, T, D) instead of aggregated frames
+    def classifier_input(self, emb:torch.Tensor) -> torch.Tensor: # (B, E) -> what the training loss classifies
+        "The embedding itself, except where the network puts layers between embedding and loss (x-vector)."
+        return emb
 
 # %% ../nbs/22_backends.ipynb #b6071a25
 def _valid(x, mask): # (B, C, T), (B, T) or None
@@ -20,7 +29,8 @@ def _valid(x, mask): # (B, C, T), (B, T) or None
 def masked_mean_std(x:torch.Tensor, # (B, C, T)
                     mask:torch.Tensor|None=None, # (B, T) valid frames
                     weights:torch.Tensor|None=None, # (B, C, T) or (B, 1, T) pooling weights summing to 1 over valid frames
-                    eps:float=1e-7) -> tuple[torch.Tensor, torch.Tensor]:
+                    eps:float=1e-7, # floor of the variance under the square root
+                   ) -> tuple[torch.Tensor, torch.Tensor]:
     "Mean and standard deviation over valid frames, (B, C) each; uniform weights unless `weights` is given."
     if weights is None:
         valid = torch.ones_like(x[:, :1]) if mask is None else mask[:, None].to(x.dtype)
@@ -37,39 +47,52 @@ def masked_softmax(logits:torch.Tensor, # (B, C, T) attention scores
     if mask is not None: logits = logits.masked_fill(~mask[:, None], float('-inf'))
     return logits.softmax(-1)
 
+# %% ../nbs/22_backends.ipynb #c368d914
+def drop_frames(mask:torch.Tensor|None, # (B, T) valid frames, or None for all valid
+                shape:tuple, # (B, T), used when `mask` is None
+                p:float, # probability of dropping each frame
+                device=None) -> torch.Tensor: # (B, T) bool
+    "The valid frames minus a random share `p`: a frame-level dropout of an attention's support."
+    valid = torch.ones(shape, dtype=torch.bool, device=device) if mask is None else mask
+    kept = valid & (torch.rand(valid.shape, device=valid.device) >= p)
+    return torch.where(kept.any(-1, keepdim=True), kept, valid)  # never drop every frame of an utterance
+
 # %% ../nbs/22_backends.ipynb #fc17eb3a
 class AttentiveStatsPool(nn.Module):
     "Attention over time with global context; returns weighted mean and std (B, 2C)."
     def __init__(self, in_dim:int, # C, channels of the frame features
                  bottleneck:int, # hidden channels of the attention
-                 dropout:float=0.0, # dropout on the attention weights while training
-                 tanh:bool=False): # squash the attention's hidden layer (ECAPA-TDNN's variant)
+                 dropout:float=0.0, # share of frames dropped from the attention's support while training
+                 tanh:bool=False, # ECAPA-TDNN's attention Conv-tanh-Conv instead of Conv-ReLU-BatchNorm-Conv
+                 eps:float=1e-4): # floor of the weighted variance under the square root
         super().__init__()
-        self.attention = nn.Sequential(nn.Conv1d(3 * in_dim, bottleneck, 1), nn.ReLU(), nn.BatchNorm1d(bottleneck),
-                                       nn.Tanh() if tanh else nn.Identity(), nn.Conv1d(bottleneck, in_dim, 1))
-        self.dropout = nn.Dropout(dropout)
+        hidden = [nn.Tanh()] if tanh else [nn.ReLU(), nn.BatchNorm1d(bottleneck)]
+        self.attention = nn.Sequential(nn.Conv1d(3 * in_dim, bottleneck, 1), *hidden, nn.Conv1d(bottleneck, in_dim, 1))
+        self.dropout, self.eps = dropout, eps
 
     def forward(self, x, mask=None): # (B, C, T), (B, T)
         mean, std = masked_mean_std(x, mask)
         T = x.shape[-1]
         context = torch.cat([x, mean[..., None].expand(-1, -1, T), std[..., None].expand(-1, -1, T)], 1)
-        weights = self.dropout(masked_softmax(self.attention(context), mask))
-        return torch.cat(masked_mean_std(x, mask, weights), 1)
+        support = drop_frames(mask, (x.shape[0], T), self.dropout, x.device) if self.training and self.dropout else mask
+        weights = masked_softmax(self.attention(context), support)
+        return torch.cat(masked_mean_std(x, mask, weights, self.eps), 1)
 
 # %% ../nbs/22_backends.ipynb #17618cdd
-class ASTP(nn.Module):
+class ASTP(SpeakerNetwork):
     "Attentive statistics pooling backend (the paper's choice): (B, C, T) -> (B, E)."
     def __init__(self, in_dim:int, # C, channels of the frame features
-                 emb_dim:int=192, # E, embedding size
-                 dropout:float=0.1): # attention dropout while training
+                 emb_dim:int=EMBED_DIMS['astp'], # E, embedding size
+                 dropout:float=0.1): # share of frames dropped from the attention while training
         super().__init__()
         self.pool = AttentiveStatsPool(in_dim, in_dim // 2, dropout)
         self.norm = nn.BatchNorm1d(2 * in_dim)
         self.embed = nn.Linear(2 * in_dim, emb_dim)
+        self.emb_norm = nn.BatchNorm1d(emb_dim)
         self.emb_dim = emb_dim
 
     def forward(self, x:torch.Tensor, mask:torch.Tensor|None=None) -> torch.Tensor: # (B, C, T), (B, T) -> (B, E)
-        return self.embed(self.norm(self.pool(x, mask)))
+        return self.emb_norm(self.embed(self.norm(self.pool(x, mask))))
 
 # %% ../nbs/22_backends.ipynb #bd587a88
 class TDNNLayer(nn.Module):
@@ -82,21 +105,25 @@ class TDNNLayer(nn.Module):
     def forward(self, x, mask=None): return self.norm(F.relu(self.conv(_valid(x, mask))))
 
 # %% ../nbs/22_backends.ipynb #7cee5625
-class XVector(nn.Module):
-    "x-vector TDNN: five frame layers, statistics pooling, 512-dim embedding: (B, C, T) -> (B, E)."
+class XVector(SpeakerNetwork):
+    "x-vector TDNN: five frame layers (the last 1500 wide), statistics pooling, two linear layers: (B, C, T) -> (B, E)."
     def __init__(self, in_dim:int, # C, channels of the frame features
-                 emb_dim:int=512, # E, embedding size
-                 channels:int=512): # width of the frame layers
+                 emb_dim:int=EMBED_DIMS['xvector'], # E, embedding size (both linear layers)
+                 channels:int=512, # width of the first four frame layers
+                 pooled:int=1500): # width of the last frame layer, pooled into mean and std
         super().__init__()
         self.frames = nn.ModuleList([TDNNLayer(in_dim, channels, 5), TDNNLayer(channels, channels, 3, 2),
                                      TDNNLayer(channels, channels, 3, 3), TDNNLayer(channels, channels),
-                                     TDNNLayer(channels, 3 * channels)])
-        self.embed = nn.Linear(6 * channels, emb_dim)
+                                     TDNNLayer(channels, pooled)])
+        self.embed = nn.Linear(2 * pooled, emb_dim)
+        self.classifier = nn.Sequential(nn.ReLU(), nn.Linear(emb_dim, emb_dim))
         self.emb_dim = emb_dim
 
     def forward(self, x:torch.Tensor, mask:torch.Tensor|None=None) -> torch.Tensor: # (B, C, T), (B, T) -> (B, E)
         for layer in self.frames: x = layer(x, mask)
         return self.embed(torch.cat(masked_mean_std(x, mask), 1))
+
+    def classifier_input(self, emb): return self.classifier(emb)  # the loss sees Linear2(ReLU(Linear1))
 
 # %% ../nbs/22_backends.ipynb #d288361a
 class SERes2Block(nn.Module):
@@ -118,50 +145,51 @@ class SERes2Block(nn.Module):
         return y + x
 
 # %% ../nbs/22_backends.ipynb #be17c6c2
-class ECAPATDNN(nn.Module):
+class ECAPATDNN(SpeakerNetwork):
     "ECAPA-TDNN (C=512) with global-context attentive pooling; 192-dim embedding, no embedding BatchNorm."
     def __init__(self, in_dim:int, # channels of the frame features
-                 emb_dim:int=192, # E, embedding size
+                 emb_dim:int=EMBED_DIMS['ecapa'], # E, embedding size
                  channels:int=512): # C
         super().__init__()
         self.stem = TDNNLayer(in_dim, channels, 5)
         self.blocks = nn.ModuleList([SERes2Block(channels, d) for d in (2, 3, 4)])
         self.merge = nn.Conv1d(3 * channels, 3 * channels, 1)
-        self.pool = AttentiveStatsPool(3 * channels, 128, tanh=True)
+        self.pool = AttentiveStatsPool(3 * channels, 128, tanh=True, eps=1e-7)
         self.norm = nn.BatchNorm1d(6 * channels)
         self.embed = nn.Linear(6 * channels, emb_dim)
         self.emb_dim = emb_dim
 
+    def frame_features(self, x:torch.Tensor, mask:torch.Tensor|None=None) -> torch.Tensor: # (B, C_in, T) -> (B, 3C, T)
+        "Stem, the three blocks one after another, their outputs concatenated and merged."
+        x, outs = self.stem(x, mask), []
+        for block in self.blocks: x = block(x, mask); outs.append(x)
+        return F.relu(self.merge(torch.cat(outs, 1)))
+
     def forward(self, x:torch.Tensor, mask:torch.Tensor|None=None) -> torch.Tensor: # (B, C, T), (B, T) -> (B, E)
-        x = self.stem(x, mask)
-        outs, total = [], x
-        for block in self.blocks:
-            outs.append(block(total, mask)); total = total + outs[-1]
-        x = F.relu(self.merge(torch.cat(outs, 1)))
-        return self.embed(self.norm(self.pool(x, mask)))
+        return self.embed(self.norm(self.pool(self.frame_features(x, mask), mask)))
 
 # %% ../nbs/22_backends.ipynb #d265e4da
-class MHFA(nn.Module):
+class MHFA(SpeakerNetwork):
     "Multi-head factorised attentive pooling over the raw hidden states: (B, L+1, T, D) -> (B, E)."
-    consumes_hidden = True  # reads the frontend's hidden states, not a layer aggregation's output
-    def __init__(self, in_dim:int, # D, width of the hidden states
-                 emb_dim:int=256, # E, embedding size
-                 n_layers:int=13, # L+1 hidden states
+    consumes_hidden = True
+    def __init__(self, keys:nn.Module, # layer aggregation for the keys: (B, L+1, T, D) -> (B, C, T), with `d_out`
+                 values:nn.Module, # its own layer aggregation for the values
+                 emb_dim:int=EMBED_DIMS['mhfa'], # E, embedding size
                  n_heads:int=64, # attention heads
                  compression:int=128): # compressed key/value width
         super().__init__()
-        self.key_logits, self.value_logits = nn.Parameter(torch.zeros(n_layers)), nn.Parameter(torch.zeros(n_layers))
-        self.key_proj, self.value_proj = nn.Linear(in_dim, compression), nn.Linear(in_dim, compression)
+        self.keys, self.values = keys, values
+        self.key_proj, self.value_proj = nn.Linear(keys.d_out, compression), nn.Linear(values.d_out, compression)
         self.heads = nn.Linear(compression, n_heads)
         self.embed = nn.Linear(n_heads * compression, emb_dim)
         self.emb_dim = emb_dim
 
     @property
-    def layer_utilisation(self): return self.value_logits.detach().softmax(0)  # (L+1,) weights of the values
+    def layer_utilisation(self): return self.values.layer_utilisation  # (L+1,) layer use of the values
 
     def forward(self, hidden:torch.Tensor, mask:torch.Tensor|None=None) -> torch.Tensor: # (B, L+1, T, D), (B, T)
-        keys = self.key_proj(torch.einsum('l,bltd->btd', self.key_logits.softmax(0), hidden))
-        values = self.value_proj(torch.einsum('l,bltd->btd', self.value_logits.softmax(0), hidden))
+        keys = self.key_proj(self.keys(hidden, mask).transpose(1, 2))  # (B, T, compression)
+        values = self.value_proj(self.values(hidden, mask).transpose(1, 2))
         attn = masked_softmax(self.heads(keys).transpose(1, 2), mask)  # (B, H, T)
         pooled = torch.einsum('bht,btc->bhc', attn, values)
         return self.embed(pooled.flatten(1))

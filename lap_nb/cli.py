@@ -19,7 +19,7 @@ def _add_run_args(p):
     p.add_argument('--evaluation_id', help='earlier run (folder or name under --outputs) to load weights from')
     p.add_argument('--description', default='Untitled', help='free text recorded with the run')
     p.add_argument('--quick_check', action='store_true', help='a few steps of everything')
-    p.add_argument('--kwargs', default='', help='hyperparameter overrides, e.g. "--batch_size 128 --layer_aggregation lap"')
+    p.add_argument('--kwargs', default='', help='hyperparameter overrides, e.g. "--batch_size 128 --layer_aggregation last"')
     p.add_argument('--profile', default='paper', choices=('paper', 'demo'), help='base configuration')
     p.add_argument('--outputs', default='outputs', help='parent folder of run folders')
     p.add_argument('--run_dir', help='continue this run folder (resume an interrupted run)')

@@ -12,14 +12,15 @@ import numpy as np, torch
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['PHASES', 'AGGREGATIONS', 'SPEAKER_NETWORKS', 'MARGIN_SCHEDULES', 'AUGMENT_ON', 'PHASE_PRESETS', 'PROFILES',
-           'DEMO_PHASES', 'Config', 'ConfigError', 'parse_overrides', 'load_config', 'save_config', 'read_config',
-           'set_seed', 'get_device', 'is_rank_zero', 'package_versions', 'make_run_dir']
+__all__ = ['PHASES', 'AGGREGATIONS', 'SPEAKER_NETWORKS', 'EMBED_DIMS', 'MARGIN_SCHEDULES', 'AUGMENT_ON', 'PHASE_PRESETS',
+           'PROFILES', 'DEMO_PHASES', 'Config', 'ConfigError', 'parse_overrides', 'load_config', 'save_config',
+           'read_config', 'set_seed', 'get_device', 'is_rank_zero', 'package_versions', 'make_run_dir']
 
 # %% ../nbs/00_config.ipynb #474ce4c1
 PHASES = ('train_frozen', 'train_finetune', 'train_lmft', 'naive_evaluation', 'score_normalize', 'score_calibrate')
-AGGREGATIONS = ('lap', 'superb')
+AGGREGATIONS = ('lap', 'superb', 'last')
 SPEAKER_NETWORKS = ('astp', 'xvector', 'ecapa', 'mhfa')
+EMBED_DIMS = dict(astp=192, xvector=512, ecapa=192, mhfa=256)  # each speaker network's embedding size in the public code
 MARGIN_SCHEDULES = ('log', 'cosine', 'exp')
 AUGMENT_ON = ('workers', 'device')
 
@@ -49,12 +50,12 @@ class Config:
     frontend_cfg: str = 'microsoft/wavlm-large'  # hub id or local folder of a WavLM / HuBERT / wav2vec 2.0 / W2V-BERT 2.0
     layerdrop: float = -1.0  # probability of skipping each frontend layer while it trains; -1: the frontend folder's own (0.1 in WavLM-Large)
     mask_time_prob: float = -1.0  # SpecAugment-style time masking inside the frontend while it trains; -1: the folder's own (0.05 in WavLM-Large)
-    layer_aggregation: str = 'lap'  # lap | superb
+    layer_aggregation: str = 'lap'  # lap | superb | last (the top layer alone)
     lap_dim: int = 512  # LAP output channels
     n_head: int = 16  # LAP heads
-    lap_dropout: float = 0.1  # dropout on LAP attention
+    lap_dropout: float = 0.1  # dropout on LAP's and ASTP's attention (one `dropout` in the public code)
     speaker_network: str = 'astp'  # astp | xvector | ecapa | mhfa
-    embed_dim: int = 192  # speaker embedding size (x-vector: 512, MHFA: 256 by convention)
+    embed_dim: int = 0  # speaker embedding size; 0 = the speaker network's default (`EMBED_DIMS`), see `embed_size`
     # loss
     margin: float = 0.3  # final additive angular margin
     scale: float = 30.0  # logit scale
@@ -93,6 +94,12 @@ class Config:
     ncpu: int = 4  # data-loading workers
     quick_check: bool = False  # a few steps of everything
     description: str = 'Untitled'
+
+# %% ../nbs/00_config.ipynb #1c610ca6
+@patch(as_prop=True)
+def embed_size(self:Config) -> int:
+    "The embedding size that runs: `embed_dim`, or the speaker network's default (`EMBED_DIMS`) when it is 0."
+    return self.embed_dim or EMBED_DIMS[self.speaker_network]
 
 # %% ../nbs/00_config.ipynb #cfdf5d54
 class ConfigError(ValueError):

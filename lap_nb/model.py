@@ -8,25 +8,41 @@ import torch
 from torch import nn
 from .config import Config
 from .frontends import Frontend, load_frontend
-from .aggregation import SUPERB, LayerAttentivePooling, get_aggregation
-from .backends import get_backend
+from .aggregation import LayerAttentivePooling, get_aggregation
+from .backends import ASTP, get_backend
 
 # %% auto #0
-__all__ = ['build_head', 'EmbeddingMean', 'SpeakerModel', 'build_model']
+__all__ = ['init_head', 'build_head', 'EmbeddingMean', 'SpeakerModel', 'build_model']
 
 # %% ../nbs/24_model.ipynb #d540f6f7
-def build_head(cfg:Config, # uses layer_aggregation, lap_dim, n_head, lap_dropout, speaker_network, embed_dim
+def init_head(*modules:nn.Module):
+    "The public code's initialisation: Xavier-uniform on every weight of 2+ dims, zeros on every bias."
+    for module in modules:
+        for name, p in module.named_parameters():
+            if 'weight' in name and p.dim() > 1: nn.init.xavier_uniform_(p)
+            elif 'bias' in name: nn.init.zeros_(p)
+
+def _aggregation(cfg, n_layers, hidden_size):
+    "The layer aggregation named by `cfg.layer_aggregation`."
+    cls = get_aggregation(cfg.layer_aggregation)
+    if cls is LayerAttentivePooling: return cls(n_layers, hidden_size, cfg.lap_dim, cfg.n_head, cfg.lap_dropout)
+    return cls(n_layers, hidden_size)
+
+def build_head(cfg:Config, # uses layer_aggregation, lap_dim, n_head, lap_dropout, speaker_network, embed_size
                n_layers:int, # L+1 hidden states of the frontend
                hidden_size:int, # D of the frontend
               ) -> tuple[nn.Module, nn.Module]:
-    "The layer aggregation and speaker network for a frontend of `n_layers` x `hidden_size`."
+    "The layer aggregation and speaker network for a frontend of `n_layers` x `hidden_size`, initialised."
     backend_cls = get_backend(cfg.speaker_network)
-    if getattr(backend_cls, 'consumes_hidden', False):
-        return nn.Identity(), backend_cls(hidden_size, cfg.embed_dim, n_layers=n_layers)
-    agg_cls = get_aggregation(cfg.layer_aggregation)
-    if agg_cls is LayerAttentivePooling: agg = agg_cls(n_layers, hidden_size, cfg.lap_dim, cfg.n_head, cfg.lap_dropout)
-    else: agg = agg_cls(n_layers, hidden_size)
-    return agg, backend_cls(agg.d_out, cfg.embed_dim)
+    if backend_cls.consumes_hidden:  # MHFA: keys and values from their own aggregations
+        agg = nn.Identity()
+        backend = backend_cls(_aggregation(cfg, n_layers, hidden_size), _aggregation(cfg, n_layers, hidden_size), cfg.embed_size)
+    else:
+        agg = _aggregation(cfg, n_layers, hidden_size)
+        extra = dict(dropout=cfg.lap_dropout) if backend_cls is ASTP else {}  # the public code's one `dropout`
+        backend = backend_cls(agg.d_out, cfg.embed_size, **extra)
+    init_head(agg, backend)
+    return agg, backend
 
 # %% ../nbs/24_model.ipynb #e3a1f0c2
 class EmbeddingMean(nn.Module):
@@ -61,8 +77,9 @@ class SpeakerModel(nn.Module):
         hidden, mask = self.frontend(wav, lengths)
         if getattr(self.backend, 'consumes_hidden', False): emb = self.backend(hidden, mask)
         else: emb = self.backend(self.aggregation(hidden, mask), mask)
-        if self.training: self.train_mean.update(emb)
-        return emb
+        if not self.training: return emb
+        self.train_mean.update(emb)
+        return self.backend.classifier_input(emb)  # what the loss sees: the embedding, or x-vector's Linear2(ReLU(.))
 
     @property
     def layer_utilisation(self) -> torch.Tensor:

@@ -11,7 +11,19 @@ import matplotlib.pyplot as plt, seaborn as sns
 from scipy.stats import norm
 
 # %% auto #0
-__all__ = ['plot_layer_utilisation', 'plot_training_curves', 'plot_score_distributions', 'plot_det', 'save_phase_figures']
+__all__ = ['AGGREGATION_LABELS', 'NETWORK_LABELS', 'model_label', 'plot_layer_utilisation', 'plot_training_curves',
+           'plot_score_distributions', 'plot_det', 'save_phase_figures']
+
+# %% ../nbs/43_plots.ipynb #86e3dcd4
+AGGREGATION_LABELS = {'lap': 'LAP', 'superb': 'SUPERB', 'last': 'Top layer'}
+NETWORK_LABELS = {'astp': 'ASTP', 'xvector': 'x-vector', 'ecapa': 'ECAPA-TDNN', 'mhfa': 'MHFA'}
+
+def model_label(aggregation:str, # `layer_aggregation` of the run
+                speaker_network:str='astp', # `speaker_network` of the run
+               ) -> str:
+    "A model's name in figures and tables, e.g. 'LAP', 'Top layer', 'SUPERB + MHFA'."
+    name = AGGREGATION_LABELS.get(aggregation, aggregation)
+    return name if speaker_network == 'astp' else f'{name} + {NETWORK_LABELS.get(speaker_network, speaker_network)}'
 
 # %% ../nbs/43_plots.ipynb #5147d37d
 def plot_layer_utilisation(weights:dict, # label -> (L+1,) weight per layer, e.g. {'SUPERB': w1, 'LAP': w2}
@@ -81,9 +93,11 @@ def save_phase_figures(cfg, # the phase's config
     if done is None: raise CheckpointError(f"{phase_dir} has no finished training (done.json)")
     device = torch.device('cuda', torch.cuda.current_device()) if get_device(cfg.device).type == 'cuda' else torch.device('cpu')
     weights = checkpoint_layer_utilisation(cfg, phase_dir/done['best'], n_batches, device=device)
-    ax = plot_layer_utilisation({cfg.layer_aggregation.upper(): weights})
+    label = model_label(cfg.layer_aggregation, cfg.speaker_network)
+    ax = plot_layer_utilisation({label: weights})
     ax.set_title(f'Layer utilisation after {phase}')
     figures = dict(layer_utilisation=ax.figure, training_curves=plot_training_curves(phase_dir/'metrics.csv'))
     for name, fig in figures.items(): fig.savefig(phase_dir/f'{name}.png', dpi=120, bbox_inches='tight')
-    (phase_dir/'layer_utilisation.json').write_text(json.dumps(dict(aggregation=cfg.layer_aggregation, weights=[float(w) for w in weights])))
+    (phase_dir/'layer_utilisation.json').write_text(json.dumps(dict(
+        aggregation=cfg.layer_aggregation, speaker_network=cfg.speaker_network, label=label, weights=[float(w) for w in weights])))
     return figures

@@ -132,7 +132,7 @@ def _build_loss(self:PhaseTrainer, init_path):
     self.n_classes = init['n_classes'] if init else self.dataset.n_classes
     if self.dataset.n_classes > self.n_classes:
         raise CheckpointError(f"the data has {self.dataset.n_classes} classes but {init_path} was trained with {self.n_classes}")
-    self.loss = AAMSubcenterInterTopK(cfg.embed_dim, self.n_classes, margin=cfg.margin, scale=cfg.scale,
+    self.loss = AAMSubcenterInterTopK(cfg.embed_size, self.n_classes, margin=cfg.margin, scale=cfg.scale,
                                       n_subcenters=cfg.n_subcenters, top_k=cfg.top_k, penalty=cfg.penalty)
     if init: self.model.load_state_dict(init['model']); self.loss.load_state_dict(init['loss'])
     self.model.set_frontend_trainable(cfg.train_frontend)
@@ -374,7 +374,7 @@ def train_on_fixtures(run_dir, phase:str='train_frozen', stop_after_steps=None, 
     cfg = tiny_config(**overrides)
     dataset = FakeSpeakers(speed_factors=cfg.speed_factors if cfg.speed_perturb else (1.0,), seed=cfg.seed)
     torch.manual_seed(cfg.seed)
-    return train_phase(cfg, run_dir, phase, model=ToyEmbedder(embed_dim=cfg.embed_dim), dataset=dataset,
+    return train_phase(cfg, run_dir, phase, model=ToyEmbedder(embed_dim=cfg.embed_size), dataset=dataset,
                        validate=FixtureValidator(dataset), stop_after_steps=stop_after_steps, save_every_steps=save_every_steps)
 
 def fixture_cli():
