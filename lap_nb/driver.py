@@ -4,15 +4,15 @@
 
 # %% ../nbs/90_driver.ipynb #c6e44ecb
 from __future__ import annotations
-import tempfile
+import json, shlex, tempfile
 from pathlib import Path
 import papermill as pm
 import lap_nb
 from .config import PHASES, ConfigError, is_rank_zero, load_config, make_run_dir, parse_overrides, save_config
 
 # %% auto #0
-__all__ = ['PHASE_NOTEBOOKS', 'TRAIN_PHASES', 'EVAL_METHODS', 'repo_root', 'check_parameters', 'execute_phase', 'prepare_data',
-           'run', 'demo']
+__all__ = ['PHASE_NOTEBOOKS', 'TRAIN_PHASES', 'EVAL_METHODS', 'repo_root', 'check_parameters', 'execute_phase', 'is_local_path',
+           'resolve_paths', 'missing_inputs', 'prepare_data', 'run', 'demo']
 
 # %% ../nbs/90_driver.ipynb #909a5988
 PHASE_NOTEBOOKS = {'prepare': '01_prepare_data.ipynb', 'train_frozen': '02_train_frozen.ipynb',
@@ -62,13 +62,48 @@ def execute_phase(name:str, # key of `PHASE_NOTEBOOKS`
                         progress_bar=False, log_output=log_output)
     return out
 
+# %% ../nbs/90_driver.ipynb #f4ee367c
+def is_local_path(text:str) -> bool:
+    "A local path rather than a hub id `owner/name`: it exists, is absolute, starts with '.', or has other than two parts."
+    p = Path(text)
+    return p.exists() or p.is_absolute() or text.startswith('.') or len(p.parts) != 2
+
+def resolve_paths(cfg, # the loaded config
+                  given:dict, # the user's overrides, parsed: their paths are relative to `start`
+                  start=None, # the folder the command started from; None = the current folder
+                 ) -> dict:
+    "Absolute values of the config's local paths: those in `given` against `start`, the profile's against the checkout."
+    start, keys = Path(start or Path.cwd()), ['data_root'] + (['frontend_cfg'] if is_local_path(cfg.frontend_cfg) else [])
+    return {k: str(((start if k in given else repo_root())/getattr(cfg, k)).resolve()) for k in keys}  # the data folders are relative to data_root
+
+# %% ../nbs/90_driver.ipynb #33a09210
+def missing_inputs(cfg, # with absolute paths (`resolve_paths`)
+                   phases, # the phases about to run
+                  ) -> list[str]:
+    "The files and folders the `phases` will read that do not exist."
+    root, train = Path(cfg.data_root), any(p in TRAIN_PHASES for p in phases)
+    need = [root/cfg.train_dir, root/cfg.eval_dir, *(root/t for t in cfg.trial_lists)] if train or any(p in EVAL_METHODS for p in phases) else []
+    if train and cfg.aug_prob > 0: need += [root/cfg.musan_dir, root/cfg.rir_dir]
+    if need and is_local_path(cfg.frontend_cfg): need.append(Path(cfg.frontend_cfg)/'config.json')
+    return [str(p) for p in need if not p.exists()]
+
+def _plan(phases, profile, cfg) -> list:
+    "`phases`, with 'prepare' first when the demo's embedded data is missing; a `ConfigError` naming what else is missing."
+    missing = [] if 'prepare' in phases else missing_inputs(cfg, phases)
+    if missing and profile == 'demo':
+        print(f"{missing[0]} is missing: building the embedded demo data first (lap-nb prepare --source synthetic)")
+        return ['prepare', *phases]
+    if missing: raise ConfigError(f"missing before any work: {', '.join(missing[:3])}{' ...' if len(missing) > 3 else ''}; prepare the "
+                                  "data (lap-nb prepare --source voxceleb --archives DIR) or point --kwargs '--data_root DIR' at it")
+    return list(phases)
+
 # %% ../nbs/90_driver.ipynb #83fef418
 def _resolve_run(evaluation_id, outputs):
     if evaluation_id is None: return None
     path = Path(evaluation_id)
     if not path.is_dir(): path = Path(outputs)/evaluation_id
     if not path.is_dir(): raise FileNotFoundError(f"evaluation_id {evaluation_id!r}: no run folder {path}")
-    return path
+    return path.resolve()
 
 def _last_trained(run_dir):
     done = [p for p in TRAIN_PHASES if (Path(run_dir)/p/'done.json').exists()]
@@ -80,6 +115,19 @@ def prepare_data(cfg, run_dir, source:str='synthetic', archives=None, log_output
     "Run `01_prepare_data` for `cfg.data_root` (and the frontend, when it is a local folder still to be built)."
     return execute_phase('prepare', run_dir, dict(SOURCE=source, ROOT=cfg.data_root, SEED=cfg.seed, ARCHIVES=archives,
                                                   RUN_DIR=str(run_dir), FRONTEND=cfg.frontend_cfg), log_output=log_output)
+
+# %% ../nbs/90_driver.ipynb #7ba10f94
+def _absolute(profile, overrides) -> tuple:
+    "`(cfg, overrides, as_given)`: local paths made absolute in both (appended to the string, so the phase notebooks get them too)."
+    given, cfg = parse_overrides(overrides or ''), load_config(profile, overrides)  # fails here on a bad key or value
+    paths = resolve_paths(cfg, given)
+    overrides = (overrides or '') + ''.join(f' --{k} {shlex.quote(v)}' for k, v in paths.items())
+    return cfg.update(paths), overrides, {k: getattr(cfg, k) for k in paths}
+
+def _record_paths(run_dir, as_given:dict):
+    "Keep the paths as they were given in run_info.json, beside the absolute ones in config.json."
+    info = Path(run_dir)/'run_info.json'
+    if is_rank_zero() and info.exists(): info.write_text(json.dumps({**json.loads(info.read_text()), 'paths_as_given': as_given}, indent=2))
 
 # %% ../nbs/90_driver.ipynb #045b5c24
 def run(phases, # training/evaluation switches (subset of `PHASES`), plus optionally 'prepare'
@@ -98,13 +146,14 @@ def run(phases, # training/evaluation switches (subset of `PHASES`), plus option
     unknown = [p for p in phases if p not in PHASES and p != 'prepare']
     if unknown: raise ConfigError(f"unknown phase(s) {unknown}; choose from {('prepare',) + PHASES}")
     extra = f" --description {description!r}" + (' --quick_check true' if quick_check else '')
-    overrides = (overrides or '') + extra
-    cfg = load_config(profile, overrides)  # fails here on a bad key, before any compute
+    cfg, overrides, as_given = _absolute(profile, (overrides or '') + extra)
+    outputs = Path(outputs).resolve()
     source = _resolve_run(evaluation_id, outputs)
+    phases = _plan(phases, profile, cfg)  # fails here on missing data, before a run folder exists
     evals = [EVAL_METHODS[p] for p in PHASES[3:] if p in phases]
     trains = [p for p in TRAIN_PHASES if p in phases]
-    if run_dir is None: run_dir = source if (source is not None and not trains) else make_run_dir(outputs, name, cfg)
-    run_dir = Path(run_dir)
+    if run_dir is None and (source is None or trains): run_dir = make_run_dir(outputs, name, cfg); _record_paths(run_dir, as_given)
+    run_dir = Path(run_dir or source).resolve()
     if 'prepare' in phases: prepare_data(cfg, run_dir, 'synthetic' if profile == 'demo' else 'voxceleb', archives, log_output)
     for i, phase in enumerate(trains):
         init = str(source) if (i == 0 and source is not None) else None
@@ -121,8 +170,8 @@ def demo(outputs='outputs', # parent of run folders
          log_output:bool=False, # stream notebook output
         ) -> Path:
     "Run the whole embedded-default pipeline plus a SUPERB baseline; return the run folder."
-    cfg = load_config('demo', overrides)
-    run_dir = make_run_dir(outputs, 'demo', cfg)
+    cfg, overrides, as_given = _absolute('demo', overrides)
+    run_dir = make_run_dir(Path(outputs).resolve(), 'demo', cfg); _record_paths(run_dir, as_given)
     kw = dict(profile='demo', log_output=log_output)
     prepare_data(cfg, run_dir, log_output=log_output)
     for phase in TRAIN_PHASES:
