@@ -71,6 +71,8 @@ class Config:
     grad_acc: int = 1  # gradient accumulation steps
     lr_max: float = 1e-3
     lr_min: float = 1e-5
+    lr_frontend_scale: float = 1.0  # frontend rate = head rate x this (1: one rate, as the paper)
+    llrd: float = 1.0  # layer-wise decay: frontend layer l of L at lr_frontend_scale x llrd^(L-l), its input parts as layer 0 (1: off)
     weight_decay: float = 5e-5
     warmup_ratio: float = 0.1  # share of the phase's steps spent warming up
     restart_gamma: float = 1.0  # LR restart decay
@@ -173,6 +175,7 @@ _RANGES = dict(
     embed_dim='[0, inf)', margin='[0, inf)', scale='(0, inf)', n_subcenters='[1, inf)', top_k='[0, inf)',
     penalty='[0, inf)', margin_up_start='[0, inf)', margin_up_epochs='[0, inf)',
     epochs='[1, inf)', batch_size='[1, inf)', grad_acc='[1, inf)', lr_max='(0, inf)', lr_min='[0, inf)',
+    lr_frontend_scale='(0, inf)', llrd='(0, 1]',
     weight_decay='[0, inf)', warmup_ratio='[0, 1)', restart_gamma='(0, inf)', grad_clip='(0, inf)', n_best='[1, inf)',
     steps_per_epoch='[0, inf)', cohort_size='[1, inf)', qmf_pairs='[1, inf)', cohort_per_speaker='[0, inf)',
     n_best_models='[1, inf)', eval_batch_seconds='(0, inf)', max_window_seconds='[1, inf)', seed='[-inf, inf]', ncpu='[0, inf)')

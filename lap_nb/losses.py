@@ -117,7 +117,7 @@ def load_state_dict(self:MarginScheduler, state:dict): self.step(state['epoch'])
 
 # %% ../nbs/23_losses.ipynb #6853dedf
 class CosineAnnealingWarmupRestarts(LRScheduler):
-    "Per step: linear warm-up from `min_lr` to the cycle's peak, cosine down to `min_lr`; each restart's peak is gamma times lower."
+    "Per step: linear warm-up from `min_lr` to the cycle's peak, cosine down to `min_lr`, each restart's peak gamma times lower; times each param group's `lr_scale`."
     def __init__(self, optimizer, first_cycle_steps:int, # steps per cycle (one cycle = one phase here)
                  max_lr:float, min_lr:float, warmup_steps:int=0, # linear warm-up steps at the start of each cycle
                  gamma:float=1.0, # peak decay per restart
@@ -136,4 +136,4 @@ class CosineAnnealingWarmupRestarts(LRScheduler):
         progress = (pos - self.warmup_steps) / (self.first_cycle_steps - self.warmup_steps)
         return self.min_lr + (peak - self.min_lr) * (1 + math.cos(math.pi * progress)) / 2
 
-    def get_lr(self): return [self.lr_at(self.last_epoch)] * len(self.optimizer.param_groups)
+    def get_lr(self): return [self.lr_at(self.last_epoch) * g.get('lr_scale', 1.0) for g in self.optimizer.param_groups]

@@ -4,7 +4,7 @@
 
 # %% ../nbs/42_train.ipynb #bd718574
 from __future__ import annotations
-import contextlib, csv, json, os, signal, subprocess, sys, time
+import contextlib, csv, json, os, re, signal, subprocess, sys, time
 from dataclasses import asdict
 from pathlib import Path
 import numpy as np, torch, torch.distributed as dist
@@ -17,8 +17,8 @@ from .checkpoint import (CheckpointError, BestCheckpoints, save_atomic, load_che
                                sweep_partial_writes, write_done, read_done, init_checkpoint)
 
 # %% auto #0
-__all__ = ['ResumableSampler', 'init_distributed', 'amp_setup', 'set_train_mode', 'ModelWithLoss', 'MetricsLog', 'PhaseTrainer',
-           'PhaseFinishedError', 'train_phase', 'layer_utilisation', 'load_trained_model',
+__all__ = ['ResumableSampler', 'init_distributed', 'amp_setup', 'set_train_mode', 'ModelWithLoss', 'MetricsLog', 'param_groups',
+           'PhaseTrainer', 'PhaseFinishedError', 'train_phase', 'layer_utilisation', 'load_trained_model',
            'checkpoint_layer_utilisation', 'train_on_fixtures', 'fixture_cli', 'run_fixture']
 
 # %% ../nbs/42_train.ipynb #ffcaaa6e
@@ -103,6 +103,28 @@ def log(self:MetricsLog, **row):
 def close(self:MetricsLog):
     if self.enabled: self.file.close(); self.tensorboard.close()
 
+# %% ../nbs/42_train.ipynb #1488adb2
+_FRONTEND_LAYER = re.compile(r'(?:^|encoder\.)layers\.(\d+)\.')  # transformer layer i (0-based) of a transformers frontend or the toy
+
+def _frontend_depth(name:str) -> int:
+    "Rate index of a frontend parameter: l (1..L) inside transformer layer l, 0 elsewhere (the input parts)."
+    m = _FRONTEND_LAYER.search(name)
+    return int(m[1]) + 1 if m else 0
+
+def param_groups(model:nn.Module, # a `SpeakerModel` or the toy: `frontend` (with `n_layers` = L+1) and the head
+                 loss:nn.Module, # the classifier, trained at the head's rate
+                 frontend_scale:float=1.0, # frontend rate / head rate (`lr_frontend_scale`)
+                 llrd:float=1.0, # layer-wise decay per frontend layer below the top one
+                ) -> list:
+    "Adam groups of the trainable parameters, one per rate factor `lr_scale`: the head's (1) first, then the frontend's from layer 0 up."
+    L, front = model.frontend.n_layers - 1, {id(p) for p in model.frontend.parameters()}
+    scaled = [(p, 1.0) for p in [*model.parameters(), *loss.parameters()] if id(p) not in front]
+    scaled += [(p, frontend_scale * llrd ** (L - _frontend_depth(n))) for n, p in model.frontend.named_parameters()]
+    groups = {}  # equal factors share a group, so the defaults give the paper's single group; frozen parts add none
+    for p, s in scaled:
+        if p.requires_grad: groups.setdefault(s, []).append(p)
+    return [dict(params=ps, lr_scale=s) for s, ps in groups.items()]
+
 # %% ../nbs/42_train.ipynb #daac46d0
 class PhaseTrainer:
     "Everything that changes while one phase trains, and the methods that change it."
@@ -143,14 +165,15 @@ def _build_loss(self:PhaseTrainer, init_path):
 # %% ../nbs/42_train.ipynb #aad1e51d
 @patch
 def _build_optimisation(self:PhaseTrainer):
-    "Adam, the warm-up cosine LR schedule over the phase (per optimiser step), margin warm-up, grad scaler, optional SWA."
+    "Adam (`param_groups`: a rate per part), the warm-up cosine LR schedule over the phase (per optimiser step), margin warm-up, grad scaler, optional SWA."
     from lap_nb.losses import CosineAnnealingWarmupRestarts, MarginScheduler
     cfg = self.cfg
     self.epochs = 1 if cfg.quick_check else cfg.epochs
     steps = cfg.steps_per_epoch or max(1, len(self.dataset) // (cfg.batch_size * cfg.grad_acc))
     self.steps = min(steps, 2) if cfg.quick_check else steps
     self.params = [p for p in self.net.parameters() if p.requires_grad]
-    self.optimizer = torch.optim.Adam(self.params, lr=cfg.lr_max, weight_decay=cfg.weight_decay)
+    groups = param_groups(self.model, self.loss, cfg.lr_frontend_scale, cfg.llrd)  # the head's first: metrics.csv logs its rate
+    self.optimizer = torch.optim.Adam(groups, lr=cfg.lr_max, weight_decay=cfg.weight_decay)
     total = self.epochs * self.steps
     self.lr_scheduler = CosineAnnealingWarmupRestarts(self.optimizer, first_cycle_steps=total, max_lr=cfg.lr_max,
         min_lr=cfg.lr_min, warmup_steps=min(int(round(cfg.warmup_ratio * total)), total - 1), gamma=cfg.restart_gamma)
