@@ -258,5 +258,5 @@ def onnx_parity(model:nn.Module, # the PyTorch model
                ) -> tuple:
     "Smallest cosine between PyTorch and onnxruntime embeddings of `files`: `(batch of one, padded length-sorted batches)`."
     embed = lambda m, seconds: extract_embeddings(m, files, root, seconds, sample_rate=sample_rate, progress=False, window_seconds=None)['emb']
-    ref = embed(model, batch_seconds)  # batch_seconds 0: one file per batch
-    return tuple(float(cosine_scores(ref, embed(onnx_model, s)).min()) for s in (0, batch_seconds))
+    ref = embed(model, batch_seconds)
+    return tuple(float(cosine_scores(ref, embed(onnx_model, s)).min()) for s in (0, batch_seconds))  # 0 s: one file per batch
