@@ -102,16 +102,11 @@ def windowed_features(model, # a `SpeakerModel`
                       wav:torch.Tensor, # (n,) one file
                       window:int, # most samples the frontend sees at once
                       overlap:int, # samples shared by neighbouring windows
-                      group:int=1, # windows per frontend call
                      ) -> torch.Tensor: # (C, T) or (L+1, T, D)
-    "Frame features of one file from its frontend run on overlapping windows, stitched."
+    "Frame features of one file from its frontend run on overlapping windows, one at a time, stitched."
     hop = conv_geometry(model)[1]
     starts = window_starts(len(wav), window, overlap, hop)
-    spans, pieces = [wav[s:s + window] for s in starts], []
-    for i in range(0, len(spans), group):
-        waves, lengths, _ = collate_padded([(w, 0) for w in spans[i:i + group]])
-        feats, mask = _frame_features(model, waves.to(wav.device), lengths.to(wav.device))
-        pieces += [f[:, :int(m.sum())] for f, m in zip(feats, mask)]
+    pieces = [_frame_features(model, wav[None, s:s + window], None)[0][0] for s in starts]
     return stitch(pieces, [s // hop for s in starts])
 
 # %% ../nbs/32_embeddings.ipynb #2f8e7fc8
@@ -120,11 +115,10 @@ def embed_batch(model:torch.nn.Module, # (B, N) waves, (B,) lengths -> (B, E)
                 lengths:torch.Tensor, # (B,) valid samples
                 window:int|None=None, # most samples the frontend sees at once; None = whole files
                 overlap:int=0, # samples shared by neighbouring windows
-                group:int=1, # windows per frontend call
                ) -> torch.Tensor: # (B, E)
     "Embeddings of a padded batch; a `SpeakerModel` embeds files longer than `window` from stitched window features."
     if window is None or waves.shape[1] <= window or not isinstance(model, SpeakerModel): return model(waves, lengths)
-    feats = [windowed_features(model, w[:n], window, overlap, group) for w, n in zip(waves, lengths)]
+    feats = [windowed_features(model, w[:n], window, overlap) for w, n in zip(waves, lengths)]
     frames = torch.tensor([f.shape[1] for f in feats], device=waves.device)
     padded = pad_sequence([f.movedim(1, 0) for f in feats], batch_first=True).movedim(1, 2)  # (B, C, T) or (B, L+1, T, D)
     return model.backend(padded, torch.arange(padded.shape[2], device=waves.device)[None] < frames[:, None])
@@ -183,7 +177,7 @@ def extract_embeddings(model:torch.nn.Module, # (B, N) waves, (B,) lengths -> (B
                        workers:int=0, # data-loading processes
                        progress:bool=True, # tqdm bar (rank 0 only)
                        window_seconds:float|None=20.0, # most audio the frontend sees at once (`cfg.max_window_seconds`); None = whole files
-                       overlap_seconds:float=2.0, # audio shared by neighbouring windows
+                       overlap_seconds:float=2.0, # audio shared by neighbouring windows (at most half a window)
                       ) -> dict:
     "Full-length embeddings of `files`: dict(emb (N, E) float32 raw, durations (N,) seconds)."
     files, root, (rank, world) = [str(f) for f in files], Path(root), rank_world()
@@ -196,8 +190,8 @@ def extract_embeddings(model:torch.nn.Module, # (B, N) waves, (B,) lengths -> (B
     n_samples = np.array([audio_frames(root/f, sample_rate) for f in files])
     check_audio(files, root, n_samples, conv_geometry(model)[0], sample_rate)
     batches = length_batches(n_samples, batch_seconds, sample_rate)
-    window = {} if window_seconds is None else dict(window=int(window_seconds * sample_rate), overlap=int(overlap_seconds * sample_rate),
-                                                    group=max(1, int(batch_seconds // window_seconds)))
+    window = {} if window_seconds is None else dict(window=int(window_seconds * sample_rate),
+                                                    overlap=int(min(overlap_seconds, window_seconds / 2) * sample_rate))
     model = getattr(model, 'module', model)  # a DDP wrapper would synchronise buffers on every forward
     was_training = model.training; model.eval()
     try: mine = _embed(model, files, root, batches[rank::world], device, sample_rate, workers, progress and rank == 0, window)
