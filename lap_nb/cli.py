@@ -55,7 +55,8 @@ def _verify(a):
 
 def _score(a):
     from lap_nb.export import SpeakerVerifier, is_exported
-    from lap_nb.inference import score_trials
+    from lap_nb.inference import check_out_path, score_trials
+    check_out_path(a.out, a.trials)  # a folder or the trial list itself is refused before any work
     if is_exported(a.run):  # an exported folder: trial paths relative to --root, else to the trial list's folder
         from lap_nb.audio import read_trials
         from lap_nb.evaluate import write_scores
@@ -71,7 +72,8 @@ def _export(a):
 
 def _report(a):
     from lap_nb.driver import execute_phase
-    print(execute_phase('report', a.out, dict(RUNS=','.join(a.runs), OUT_DIR=a.out)))
+    out, runs = Path(a.out).resolve(), [str(Path(r).resolve()) for r in a.runs]  # the notebook runs in the checkout
+    print(execute_phase('report', out, dict(RUNS=','.join(runs), OUT_DIR=str(out))))
 
 # %% ../nbs/91_cli.ipynb #28c69b69
 def make_parser() -> argparse.ArgumentParser:
