@@ -21,9 +21,8 @@ from lap_nb.datasets import TrainDataset
 from lap_nb.augment import BatchAugmenter
 from lap_nb.prepare import prepare
 
-# README, "Reproducing the paper": WavLM-Large + LAP + ASTP forward is 78 GFLOP per 2 s crop; 30 % of an H100's bf16 peak
-FLOP_PER_2S_CROP, H100_BF16_PEAK, UTILISATION = 78e9, 989e12, 0.30
-README_GPU_CROPS_PER_SECOND = UTILISATION * H100_BF16_PEAK / FLOP_PER_2S_CROP  # about 3,800 crops/s in phase 1
+# README, "Reproducing the paper": WavLM-Large phase 1 (frozen, fp16, 128 x 2 s per rank) on one H200, bench/gpu_check.py
+MEASURED_GPU_CROPS_PER_SECOND = 985
 
 def dataset(data, crop, augment_on, **overrides):
     "The paper's phase-1 training set on the synthetic corpus, with `crop` seconds and augmentation in `augment_on`."
@@ -67,8 +66,8 @@ def main():
     p.add_argument('--workers', type=int, nargs='+', default=None, help='worker counts (default 1, 2, 4, ... up to the cores)')
     p.add_argument('--batch', type=int, default=32, help='items per loader batch')
     p.add_argument('--seconds', type=float, default=8.0, help='timed seconds per measurement')
-    p.add_argument('--gpu_crops_per_second', type=float, default=README_GPU_CROPS_PER_SECOND,
-                   help="one GPU's phase-1 crops per second (default: the README's FLOP estimate, 30 %% of an H100's bf16 peak)")
+    p.add_argument('--gpu_crops_per_second', type=float, default=MEASURED_GPU_CROPS_PER_SECOND,
+                   help="one GPU's phase-1 crops per second (default: WavLM-Large measured on an H200; Base+: 1829)")
     p.add_argument('--device', default='auto', help="where BatchAugmenter is timed: auto (cuda when present) | cpu | cuda")
     p.add_argument('--quick', action='store_true', help='2 s crops at 1 and 2 workers, 6 s at 1, short timings: under a minute on 2 cores')
     p.add_argument('--json', default=None, help='also write the results here')

@@ -12,9 +12,9 @@ import numpy as np, torch
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['PHASES', 'AGGREGATIONS', 'SPEAKER_NETWORKS', 'EMBED_DIMS', 'MARGIN_SCHEDULES', 'AUGMENT_ON', 'PHASE_PRESETS',
-           'PROFILES', 'DEMO_PHASES', 'Config', 'ConfigError', 'parse_overrides', 'load_config', 'save_config',
-           'read_config', 'set_seed', 'get_device', 'is_rank_zero', 'package_versions', 'make_run_dir']
+__all__ = ['PHASES', 'AGGREGATIONS', 'SPEAKER_NETWORKS', 'EMBED_DIMS', 'MARGIN_SCHEDULES', 'PRECISIONS', 'AUGMENT_ON',
+           'PHASE_PRESETS', 'PROFILES', 'DEMO_PHASES', 'Config', 'ConfigError', 'parse_overrides', 'load_config',
+           'save_config', 'read_config', 'set_seed', 'get_device', 'is_rank_zero', 'package_versions', 'make_run_dir']
 
 # %% ../nbs/00_config.ipynb #474ce4c1
 PHASES = ('train_frozen', 'train_finetune', 'train_lmft', 'naive_evaluation', 'score_normalize', 'score_calibrate')
@@ -22,6 +22,7 @@ AGGREGATIONS = ('lap', 'superb', 'last')
 SPEAKER_NETWORKS = ('astp', 'xvector', 'ecapa', 'mhfa')
 EMBED_DIMS = dict(astp=192, xvector=512, ecapa=192, mhfa=256)  # each speaker network's embedding size in the public code
 MARGIN_SCHEDULES = ('log', 'cosine', 'exp')
+PRECISIONS = ('fp32', 'fp16', 'bf16')
 AUGMENT_ON = ('workers', 'device')
 
 # %% ../nbs/00_config.ipynb #b60e1b6e
@@ -45,7 +46,7 @@ class Config:
     babble_snr: tuple = (13.0, 20.0)  # dB, per babble speaker
     babble_speakers: tuple = (4, 7)  # inclusive range of MUSAN speech files mixed into babble
     crop_seconds: float = 2.0  # random training crop
-    augment_on: str = 'device'  # workers (MUSAN/RIR per item in DataLoader workers) | device (per batch on the training device)
+    augment_on: str = 'workers'  # workers (MUSAN/RIR per item in DataLoader workers) | device (per batch on the training device)
     # model
     frontend_cfg: str = 'microsoft/wavlm-large'  # hub id or local folder of a WavLM / HuBERT / wav2vec 2.0 / W2V-BERT 2.0
     layerdrop: float = -1.0  # probability of skipping each frontend layer while it trains; -1: the frontend folder's own (0.1 in WavLM-Large)
@@ -77,7 +78,7 @@ class Config:
     warmup_ratio: float = 0.1  # share of the phase's steps spent warming up
     restart_gamma: float = 1.0  # LR restart decay
     grad_clip: float = 9999.0  # max gradient norm (effectively off)
-    mixed_precision: bool = True  # bf16/fp16 autocast on GPU; always off on CPU
+    precision: str = 'fp16'  # fp32 | fp16 | bf16 autocast; fp16 adds a gradient scaler and runs as fp32 on CPU
     swa: bool = False  # keep a stochastic weight average of the backend
     n_best: int = 2  # checkpoints kept by validation EER
     train_frontend: bool = False  # phase 1 freezes the frontend
@@ -152,7 +153,8 @@ def _coerce(key, value):
     return value
 
 # %% ../nbs/00_config.ipynb #4b9538a9
-_CHOICES = dict(layer_aggregation=AGGREGATIONS, speaker_network=SPEAKER_NETWORKS, margin_schedule=MARGIN_SCHEDULES, augment_on=AUGMENT_ON)
+_CHOICES = dict(layer_aggregation=AGGREGATIONS, speaker_network=SPEAKER_NETWORKS, margin_schedule=MARGIN_SCHEDULES,
+                precision=PRECISIONS, augment_on=AUGMENT_ON)
 
 def _check_value(key, value):
     value = _coerce(key, value)

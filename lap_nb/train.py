@@ -55,11 +55,11 @@ def init_distributed(device_name:str='auto') -> tuple:
     return 0, 1, device
 
 # %% ../nbs/42_train.ipynb #b6e2403c
-def amp_setup(device:torch.device, enabled:bool=True) -> tuple:
-    "Autocast dtype and grad scaler: bf16 on GPUs that support it, fp16 with loss scaling on others, off on CPU."
-    if device.type != 'cuda' or not enabled: return None, torch.amp.GradScaler(device.type, enabled=False)
-    if torch.cuda.is_bf16_supported(): return torch.bfloat16, torch.amp.GradScaler('cuda', enabled=False)
-    return torch.float16, torch.amp.GradScaler('cuda')
+def amp_setup(device:torch.device, precision:str='fp32') -> tuple:
+    "Autocast dtype (None: fp32) and gradient scaler for `precision`; fp16 needs CUDA and runs as fp32 elsewhere."
+    if precision == 'bf16': return torch.bfloat16, torch.amp.GradScaler(device.type, enabled=False)
+    if precision == 'fp16' and device.type == 'cuda': return torch.float16, torch.amp.GradScaler('cuda')
+    return None, torch.amp.GradScaler(device.type, enabled=False)
 
 # %% ../nbs/42_train.ipynb #82e787fb
 def set_train_mode(model:nn.Module, train_frontend:bool):
@@ -72,7 +72,10 @@ class ModelWithLoss(nn.Module):
     def __init__(self, model, loss):
         super().__init__()
         self.model, self.loss = model, loss
-    def forward(self, wav, labels): return self.loss(self.model(wav).float(), labels)  # (B, N), (B,) -> loss
+    def forward(self, wav, labels): # (B, N), (B,) -> loss
+        emb = self.model(wav)
+        with torch.autocast(emb.device.type, enabled=False): return self.loss(emb.float(), labels)  # cosines in fp32
+
 
 # %% ../nbs/42_train.ipynb #5511cc58
 class MetricsLog:
@@ -178,7 +181,7 @@ def _build_optimisation(self:PhaseTrainer):
     self.lr_scheduler = CosineAnnealingWarmupRestarts(self.optimizer, first_cycle_steps=total, max_lr=cfg.lr_max,
         min_lr=cfg.lr_min, warmup_steps=min(int(round(cfg.warmup_ratio * total)), total - 1), gamma=cfg.restart_gamma)
     self.margin_scheduler = MarginScheduler(self.loss, cfg.margin, cfg.margin_up_epochs, cfg.margin_schedule, cfg.margin_up_start, self.steps)
-    self.amp_dtype, self.scaler = amp_setup(self.device, cfg.mixed_precision)
+    self.amp_dtype, self.scaler = amp_setup(self.device, cfg.precision)
     self.swa = torch.optim.swa_utils.AveragedModel(self.model, use_buffers=True) if cfg.swa else None
 
 # %% ../nbs/42_train.ipynb #cb24576e
@@ -244,7 +247,7 @@ def train_step(self:PhaseTrainer, batches, epoch:int) -> tuple:
         sync = self.world == 1 or micro == cfg.grad_acc - 1
         with contextlib.nullcontext() if sync else self.ddp.no_sync():
             autocast = torch.autocast(self.device.type, self.amp_dtype) if self.amp_dtype else contextlib.nullcontext()
-            with autocast: loss = self.ddp(wav.to(self.device), labels.to(self.device)) / cfg.grad_acc
+            with autocast: loss = self.ddp(wav.to(self.device, non_blocking=True), labels.to(self.device, non_blocking=True)) / cfg.grad_acc
             self.scaler.scale(loss).backward()
         total += loss.detach()
     self.scaler.unscale_(self.optimizer)
