@@ -200,6 +200,7 @@ def score(self:SpeakerVerifier, method:str, # 'naive', 'asnorm' or 'qmf'
 def verify(self:SpeakerVerifier, wav_a, wav_b, # two recordings (any format soundfile reads; resampled if needed)
             method:str='naive') -> tuple:
     "`(score, same)`: the trial score and the decision at the run's EER threshold for `method`."
+    if method not in self.thresholds: raise ValueError(f"method {method!r} was not evaluated for this export; have {tuple(self.thresholds)}")
     out = self.embed([str(wav_a), str(wav_b)])
     score = float(self.score(method, out['emb'], out['durations'], np.array([0]), np.array([1]))[0])
     return score, score >= self.thresholds[method]
