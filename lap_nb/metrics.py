@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 # %% auto #0
-__all__ = ['ScoreError', 'det_curve', 'eer', 'eer_threshold', 'min_dcf', 'verification_metrics']
+__all__ = ['ScoreError', 'det_curve', 'eer', 'eer_threshold', 'min_dcf', 'verification_metrics', 'eer_bootstrap', 'eer_ci']
 
 # %% ../nbs/30_metrics.ipynb #4af1aedc
 class ScoreError(ValueError):
@@ -46,10 +46,14 @@ def eer(scores, # (n,) higher = more likely the same speaker
 
 def _eer(fpr, fnr):
     "EER from the points of `det_curve`."
-    i = np.argmax(fnr >= fpr)  # first point at or past the crossing; fnr - fpr rises from -1 to +1
-    d0, d1 = fnr[i-1] - fpr[i-1], fnr[i] - fpr[i]
-    t = d0 / (d0 - d1)  # position of the crossing on the segment from point i-1 to point i
-    return float(fnr[i-1] + t * (fnr[i] - fnr[i-1]))
+    return float(_eer_rows(fpr[None], fnr[None])[0])
+
+def _eer_rows(fpr, fnr):
+    "EERs (B,) of B DET curves given as rows of points (B, n), each row's fnr - fpr rising through 0."
+    i = np.argmax(fnr >= fpr, axis=1)[:, None]  # first point at or past the crossing; fnr - fpr rises from -1 to +1
+    at = lambda a, k: np.take_along_axis(a, k, 1)[:, 0]
+    d0, d1, f0, f1 = at(fnr - fpr, i - 1), at(fnr - fpr, i), at(fnr, i - 1), at(fnr, i)
+    return f0 + d0 / (d0 - d1) * (f1 - f0)  # d0 / (d0 - d1): where on the segment from point i-1 to point i it crosses
 
 # %% ../nbs/30_metrics.ipynb #c662fdd0
 def eer_threshold(scores, # (n,) higher = more likely the same speaker
@@ -82,3 +86,37 @@ def verification_metrics(scores, # (n,) higher = more likely the same speaker
     "The reported metrics from one sort: `eer_percent`, `min_dcf_001`, `min_dcf_005` (C_miss = C_fa = 1)."
     fpr, fnr, _ = det_curve(scores, labels)
     return dict(eer_percent=100 * _eer(fpr, fnr), min_dcf_001=_min_dcf(fpr, fnr, 0.01), min_dcf_005=_min_dcf(fpr, fnr, 0.05))
+
+# %% ../nbs/30_metrics.ipynb #0a85180b
+def eer_bootstrap(scores, # (n,) higher = more likely the same speaker
+                  labels, # (n,) 1 target, 0 non-target
+                  n_boot:int=1000, # resamples
+                  seed:int=0, # same seed, same EERs
+                 ) -> np.ndarray:
+    "EERs (n_boot,) of resampled trial lists: targets and non-targets each drawn with replacement, as many as there are."
+    scores, labels = _check_scores(scores, labels)
+    group = np.unique(scores, return_inverse=True)[1]; n_groups = group.max() + 1  # ascending tie groups
+    tar, non = (np.bincount(group[m], minlength=n_groups) for m in (labels, ~labels))
+    n_tar, n_non = tar.sum(), non.sum()
+    fnr, fpr = np.r_[0, tar.cumsum()] / n_tar, 1 - np.r_[0, non.cumsum()] / n_non  # det_curve's points
+    e, d = _eer(fpr, fnr), fnr - fpr
+    half = 5 * np.sqrt(e * (1 - e) * (1 / n_tar + 1 / n_non)) + 1 / min(n_tar, n_non)  # window: fnr - fpr within +-half
+    while True:
+        lo, hi = max(np.searchsorted(d, -half) - 1, 0), min(int(np.searchsorted(d, half)), n_groups)
+        rng = np.random.default_rng(seed)
+        def below(counts, n):  # (n_boot, hi - lo + 1) draws below the points lo..hi
+            c = rng.multinomial(n, np.r_[counts[:lo].sum(), counts[lo:hi], counts[hi:].sum()] / n, size=n_boot)
+            return np.c_[c[:, :1], c[:, :1] + c[:, 1:-1].cumsum(1)]
+        fnr, fpr = below(tar, n_tar) / n_tar, 1 - below(non, n_non) / n_non
+        if (lo == 0 or (fnr[:, 0] < fpr[:, 0]).all()) and (hi == n_groups or (fnr[:, -1] >= fpr[:, -1]).all()):
+            return _eer_rows(fpr, fnr)
+        half *= 2  # some resample crosses outside the window
+
+def eer_ci(scores, # (n,) higher = more likely the same speaker
+           labels, # (n,) 1 target, 0 non-target
+           n_boot:int=1000, seed:int=0,
+           level:float=0.95, # coverage of the interval
+          ) -> tuple:
+    "Percentile bootstrap interval `(low, high)` of the EER, as fractions (`eer_bootstrap`)."
+    low, high = np.quantile(eer_bootstrap(scores, labels, n_boot, seed), [(1 - level) / 2, (1 + level) / 2])
+    return float(low), float(high)
