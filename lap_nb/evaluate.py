@@ -13,19 +13,19 @@ from .audio import read_trials
 from .checkpoint import average_state_dicts, load_checkpoint, phase_checkpoints
 from .config import Config, get_device, read_config
 from .embeddings import extract_embeddings, file_key, rank_world
-from .metrics import eer, eer_threshold, verification_metrics
+from .metrics import eer, eer_ci, eer_threshold, verification_metrics
 from .model import build_model
 from .prepare import train_list
 from .scoring import QMF, as_norm, naive_scores, qmf_features, speaker_means, train_qmf
 
 # %% auto #0
 __all__ = ['METHODS', 'RESULT_COLUMNS', 'data_path', 'eval_root', 'train_root', 'cohort_files', 'ScoringBackend',
-           'load_phase_model', 'write_scores', 'read_scores', 'read_trial_lists', 'fit_backend', 'evaluate_run',
-           'centring_mean', 'validation_eers', 'validation_eer']
+           'load_phase_model', 'write_scores', 'read_scores', 'result_row', 'read_trial_lists', 'fit_backend',
+           'evaluate_run', 'centring_mean', 'validation_eers', 'validation_eer']
 
 # %% ../nbs/33_evaluate.ipynb #92ec03dd
 METHODS = ('naive', 'asnorm', 'qmf')
-RESULT_COLUMNS = ('aggregation', 'phase', 'scoring', 'trials', 'eer_percent', 'min_dcf_001', 'min_dcf_005')
+RESULT_COLUMNS = ('aggregation', 'phase', 'scoring', 'trials', 'eer_percent', 'eer_ci_low', 'eer_ci_high', 'min_dcf_001', 'min_dcf_005')
 
 def data_path(cfg:Config, path) -> Path:
     "`path` as given when it is absolute or exists, else relative to `cfg.data_root` (how Config paths are written)."
@@ -122,9 +122,21 @@ def read_scores(path) -> tuple:
     table = pd.read_csv(path, sep=' ', header=None, names=['label', 'enroll', 'test', 'score'])
     return table['score'].to_numpy(np.float64), table['label'].to_numpy(np.int64)
 
+def result_row(scores, # (P,) one method's scores of one trial list
+               labels, # (P,) 1 target, 0 non-target
+               seed:int=0, # of the EER's bootstrap interval
+               **names, # aggregation, phase, scoring, trials
+              ) -> dict:
+    "One row of results.csv: `names`, the metrics and the 95 % bootstrap interval of the EER (`lap_nb.metrics.eer_ci`), in %."
+    low, high = eer_ci(scores, labels, seed=seed)
+    return dict(**names, **verification_metrics(scores, labels), eer_ci_low=100 * low, eer_ci_high=100 * high)
+
 def _append_results(path, rows):
-    "Append `rows` to the results CSV, writing the header only when the file is new."
-    pd.DataFrame(rows, columns=list(RESULT_COLUMNS)).to_csv(path, mode='a', header=not Path(path).exists(), index=False)
+    "Append `rows` to the results CSV, writing the header only when the file is new (rewriting it when its columns are older)."
+    new, path = pd.DataFrame(rows, columns=list(RESULT_COLUMNS)), Path(path)
+    if path.exists() and list(pd.read_csv(path, nrows=0).columns) != list(RESULT_COLUMNS):  # written by an older version
+        new = pd.concat([pd.read_csv(path), new])[list(RESULT_COLUMNS)]; path.unlink()
+    new.to_csv(path, mode='a', header=not path.exists(), index=False)
 
 # %% ../nbs/33_evaluate.ipynb #8807faf8
 def _check_methods(methods):
@@ -186,8 +198,7 @@ def evaluate_run(run_dir, # the run folder (holds config.json and <phase>/best/)
         per_list = np.split(backend.score(method, trial_emb['emb'], trial_emb['durations'], enroll_idx, test_idx), splits)
         for (name, trials), scores in zip(lists.items(), per_list):
             if writer: write_scores(out/f'scores_{name}_{method}.txt', trials, scores)
-            rows.append(dict(aggregation=cfg.layer_aggregation, phase=phase, scoring=method, trials=name,
-                             **verification_metrics(scores, trials.labels)))
+            rows.append(result_row(scores, trials.labels, cfg.seed, aggregation=cfg.layer_aggregation, phase=phase, scoring=method, trials=name))
         backend.thresholds[method] = eer_threshold(per_list[0], next(iter(lists.values())).labels)
     if writer: backend.save(out); _append_results(run_dir/'results.csv', rows)
     return pd.DataFrame(rows, columns=list(RESULT_COLUMNS))
