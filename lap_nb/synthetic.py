@@ -216,7 +216,7 @@ def _write_noises(job):
 
 # %% ../nbs/11_synthetic.ipynb #47dc4bb2
 def _pairs(utts, n, rng, speakers=None, same_group=False):
-    "`n` trial lines 'label a b', half target (cross-video) and half non-target, drawn without replacement."
+    "`n` trial lines 'label a b', half target (cross-video) and half non-target, drawn without replacement; `n` None: every pair."
     idx = [i for i, u in enumerate(utts) if speakers is None or u[1] in speakers]
     i, j = np.triu_indices(len(idx), 1); i, j = np.array(idx)[i], np.array(idx)[j]
     spk, vid, grp = (np.array([u[k] for u in utts]) for k in (1, 2, 3))
@@ -226,7 +226,7 @@ def _pairs(utts, n, rng, speakers=None, same_group=False):
     lines = []
     for label, mask in ((1, tgt), (0, non)):
         cand = np.nonzero(mask)[0]
-        for c in rng.choice(cand, min(n // 2, len(cand)), replace=False):
+        for c in rng.choice(cand, len(cand) if n is None else min(n // 2, len(cand)), replace=False):
             a, b = (i[c], j[c]) if rng.random() < .5 else (j[c], i[c])
             lines.append(f'{label} {utts[a][0]} {utts[b][0]}')
     return [lines[k] for k in rng.permutation(len(lines))]
@@ -237,13 +237,13 @@ def make_synthetic_corpus(root='data/synthetic', # output folder (created)
                           n_train:int=128, n_eval:int=24, # training / evaluation speakers (disjoint)
                           n_videos:int=3, train_utts:int=4, eval_utts:int=3, # videos per speaker, utterances per video
                           train_seconds:tuple=(2., 8.), eval_seconds:tuple=(2., 6.), # utterance durations
-                          n_trials:tuple=(400, 1200, 1200), # trials in the O, E, H analogues
+                          n_trials:tuple=(None, None, None), # trials in the O, E, H analogues; None: every eligible pair
                           n_noise:int=12, n_music:int=8, n_babble:int=12, n_rirs:int=24, # augmentation sources
                           workers:int=2, # processes
                          ) -> Path:
     "Generate (or find cached) the embedded default corpus under `root`; returns `root`."
     root = Path(root); marker = root / 'synthetic.json'
-    params = dict(version=2, seed=seed, n_train=n_train, n_eval=n_eval, n_videos=n_videos, train_utts=train_utts,
+    params = dict(version=3, seed=seed, n_train=n_train, n_eval=n_eval, n_videos=n_videos, train_utts=train_utts,
                   eval_utts=eval_utts, train_seconds=list(train_seconds), eval_seconds=list(eval_seconds),
                   n_trials=list(n_trials), n_noise=n_noise, n_music=n_music, n_babble=n_babble, n_rirs=n_rirs)
     if marker.is_file() and json.loads(marker.read_text()).get('params') == params: return root
