@@ -75,6 +75,10 @@ def _report(a):
     out, runs = Path(a.out).resolve(), [str(Path(r).resolve()) for r in a.runs]  # the notebook runs in the checkout
     print(execute_phase('report', out, dict(RUNS=','.join(runs), OUT_DIR=str(out))))
 
+def _pretrain(a):
+    from lap_nb.pretrain import pretrain_frontend
+    print(pretrain_frontend(a.out, a.data_root, steps=a.steps, seed=a.seed))
+
 # %% ../nbs/91_cli.ipynb #28c69b69
 def make_parser() -> argparse.ArgumentParser:
     "The `lap-nb` argument parser."
@@ -115,6 +119,11 @@ def make_parser() -> argparse.ArgumentParser:
     s = sub.add_parser('report', help='gather run folders into one comparison table and figure')
     s.add_argument('runs', nargs='+'); s.add_argument('--out', required=True)
     s.set_defaults(func=_report)
+    s = sub.add_parser('pretrain', help='self-supervised pretraining of the tiny WavLM on unlabelled training audio (HuBERT iteration 1)')
+    s.add_argument('--out', required=True, help='Hugging Face folder to write (an interrupted run there is resumed)')
+    s.add_argument('--steps', type=int, default=200); s.add_argument('--seed', type=int, default=0)
+    s.add_argument('--data_root', default='data/synthetic', help='corpus root; its voxceleb2/dev/wav is used without labels')
+    s.set_defaults(func=_pretrain)
     return p
 
 # %% ../nbs/91_cli.ipynb #035ea347
