@@ -116,7 +116,9 @@ def export_pretrained(run_dir, # an evaluated run folder
     phase = phase or evaluated_phase(run_dir)
     _check_exportable(run_dir, phase)
     model, backend, cfg, _ = load_verifier(run_dir, phase, device='cpu')
+    model.frontend.merge_lora()  # LoRA adapters folded into their weights: the folder holds a plain SSL model
     out.mkdir(parents=True, exist_ok=True)
+    for optional in ('model.onnx', 'layer_utilisation.png'): (out/optional).unlink(missing_ok=True)  # never left from an earlier export
     _save_frontend_config(model.frontend, out/'frontend', cfg.sample_rate)
     weights = {k: v.contiguous() for k, v in model.state_dict().items() if k not in TRAINING_ONLY}
     save_file(weights, out/'model.safetensors', metadata=dict(format=FORMAT))
