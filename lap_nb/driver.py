@@ -169,7 +169,7 @@ def demo(outputs='outputs', # parent of run folders
          overrides:str='', # extra '--key value' overrides for every phase
          log_output:bool=False, # stream notebook output
         ) -> Path:
-    "Run the whole embedded-default pipeline plus a SUPERB baseline; return the run folder."
+    "Run the whole embedded-default pipeline plus a SUPERB baseline and the MFCC floor; return the run folder."
     cfg, overrides, as_given = _absolute('demo', overrides)
     run_dir = make_run_dir(Path(outputs).resolve(), 'demo', cfg); _record_paths(run_dir, as_given)
     kw = dict(profile='demo', log_output=log_output)
@@ -180,5 +180,7 @@ def demo(outputs='outputs', # parent of run folders
     superb.mkdir()
     save_config(cfg.update(layer_aggregation='superb'), superb/'config.json')
     run(['train_frozen', 'naive_evaluation'], overrides=f'{overrides} --layer_aggregation superb', run_dir=superb, **kw)
-    execute_phase('report', run_dir, dict(RUNS=f'{run_dir},{superb}', OUT_DIR=str(run_dir)), log_output=log_output)
+    from .baselines import mfcc_floor  # torch and torchaudio in this process only for the demo
+    mfcc_floor(cfg, run_dir/'mfcc')  # the classical floor, a run folder of its own for the report
+    execute_phase('report', run_dir, dict(RUNS=f"{run_dir},{superb},{run_dir/'mfcc'}", OUT_DIR=str(run_dir)), log_output=log_output)
     return run_dir
