@@ -16,15 +16,14 @@ from .embeddings import extract_embeddings, file_key, rank_world
 from .metrics import eer, eer_ci, eer_threshold, verification_metrics
 from .model import build_model
 from .prepare import train_list
-from .scoring import QMF, as_norm, naive_scores, qmf_features, speaker_means, train_qmf
+from .scoring import METHODS, QMF, naive_scores, score_by, speaker_means, train_qmf
 
 # %% auto #0
-__all__ = ['METHODS', 'RESULT_COLUMNS', 'data_path', 'eval_root', 'train_root', 'cohort_files', 'ScoringBackend',
-           'load_phase_model', 'write_scores', 'read_scores', 'result_row', 'read_trial_lists', 'fit_backend',
-           'evaluate_run', 'centring_mean', 'validation_eers', 'validation_eer']
+__all__ = ['RESULT_COLUMNS', 'data_path', 'eval_root', 'train_root', 'cohort_files', 'ScoringBackend', 'load_phase_model',
+           'write_scores', 'read_scores', 'result_row', 'read_trial_lists', 'fit_backend', 'evaluate_run',
+           'centring_mean', 'validation_eers', 'validation_eer']
 
 # %% ../nbs/33_evaluate.ipynb #92ec03dd
-METHODS = ('naive', 'asnorm', 'qmf')
 RESULT_COLUMNS = ('aggregation', 'phase', 'scoring', 'trials', 'eer_percent', 'eer_ci_low', 'eer_ci_high', 'min_dcf_001', 'min_dcf_005')
 
 def data_path(cfg:Config, path) -> Path:
@@ -65,12 +64,7 @@ class ScoringBackend:
               enroll_idx, test_idx, # (P,) rows of each trial's two sides
              ) -> np.ndarray:
         "Scores (P,) of the trials by `method`."
-        if method not in METHODS: raise ValueError(f"unknown scoring method {method!r}; choose from {METHODS}")
-        if method == 'naive': return naive_scores(emb, enroll_idx, test_idx, self.mean)
-        s = as_norm(np.asarray(emb, np.float32) - self.mean, enroll_idx, test_idx, self.cohort, self.top_k)
-        if method == 'asnorm': return s
-        if self.qmf is None: raise ValueError("QMF scoring needs a fitted QMF model; evaluate with 'qmf' among the methods")
-        return self.qmf.predict(qmf_features(s, emb, durations, enroll_idx, test_idx))
+        return score_by(method, emb, durations, enroll_idx, test_idx, self.mean, self.cohort, self.top_k, self.qmf)
 
 # %% ../nbs/33_evaluate.ipynb #473148d7
 @patch

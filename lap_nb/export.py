@@ -16,18 +16,16 @@ from .config import PHASES, Config, get_device
 from .embeddings import extract_embeddings
 from .frontends import Frontend, _quiet_transformers
 from .model import SpeakerModel, build_head
-from .scoring import QMF, as_norm, cosine_scores, naive_scores, qmf_features
+from .scoring import METHODS, QMF, cosine_scores, score_by
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['FORMAT', 'FORMAT_VERSION', 'HEAD_FIELDS', 'METHODS', 'TRAINING_ONLY', 'ExportError', 'is_exported',
-           'read_export_config', 'model_card', 'export_pretrained', 'SpeakerVerifier', 'export_onnx', 'OnnxEmbedder',
-           'onnx_parity']
+__all__ = ['FORMAT', 'FORMAT_VERSION', 'HEAD_FIELDS', 'TRAINING_ONLY', 'ExportError', 'is_exported', 'read_export_config',
+           'model_card', 'export_pretrained', 'SpeakerVerifier', 'export_onnx', 'OnnxEmbedder', 'onnx_parity']
 
 # %% ../nbs/35_export.ipynb #8ad179ec
 FORMAT, FORMAT_VERSION = 'lap_nb-speaker-verifier', 1
 HEAD_FIELDS = ('layer_aggregation', 'lap_dim', 'n_head', 'lap_dropout', 'speaker_network', 'embed_dim')
-METHODS = ('naive', 'asnorm', 'qmf')
 TRAINING_ONLY = ('frontend.model.masked_spec_embed',)  # SpecAugment's mask vector: exists with masking on, unused when embedding
 
 class ExportError(ValueError):
@@ -190,12 +188,7 @@ def score(self:SpeakerVerifier, method:str, # 'naive', 'asnorm' or 'qmf'
            enroll_idx, test_idx, # (P,) rows of each trial's two sides
           ) -> np.ndarray:
     "Scores (P,) by `method`, as `lap_nb.evaluate.ScoringBackend.score` computes them for the run."
-    if method not in METHODS: raise ValueError(f"unknown scoring method {method!r}; choose from {METHODS}")
-    if method == 'naive': return naive_scores(emb, enroll_idx, test_idx, self.mean)
-    s = as_norm(np.asarray(emb, np.float32) - self.mean, enroll_idx, test_idx, self.cohort, self.top_k)
-    if method == 'asnorm': return s
-    if self.qmf is None: raise ValueError("this export has no QMF model: its run was evaluated without 'qmf'")
-    return self.qmf.predict(qmf_features(s, emb, durations, enroll_idx, test_idx))
+    return score_by(method, emb, durations, enroll_idx, test_idx, self.mean, self.cohort, self.top_k, self.qmf)
 
 # %% ../nbs/35_export.ipynb #3e55be9c
 @patch

@@ -13,8 +13,8 @@ from sklearn.linear_model import LogisticRegression
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['QMF_FEATURES', 'l2_normalise', 'cosine_scores', 'naive_scores', 'cohort_stats', 'as_norm', 'speaker_means',
-           'qmf_features', 'QMF', 'sample_pairs', 'train_qmf']
+__all__ = ['QMF_FEATURES', 'METHODS', 'l2_normalise', 'cosine_scores', 'naive_scores', 'cohort_stats', 'as_norm', 'speaker_means',
+           'qmf_features', 'QMF', 'sample_pairs', 'train_qmf', 'score_by']
 
 # %% ../nbs/31_scoring.ipynb #0fe51f6d
 def l2_normalise(x, # (N, d) embeddings
@@ -195,3 +195,22 @@ def train_qmf(emb, # (N, d) raw cohort-corpus embeddings
     s = np.einsum('pd,pd->p', x[a], x[b])
     scores = 0.5 * ((s - mu_a) / sigma_a + (s - mu_b) / sigma_b)
     return QMF().fit(qmf_features(scores, emb, durations, a, b), labels, seed=seed)
+
+# %% ../nbs/31_scoring.ipynb #324d5051
+METHODS = ('naive', 'asnorm', 'qmf')  # SPEC section 6: cosine, AS-norm, QMF on AS-norm
+
+def score_by(method:str, # one of `METHODS`
+             emb, durations, # (N, E) raw embeddings, (N,) seconds
+             enroll_idx, test_idx, # (P,) rows of each trial's two sides
+             mean, # (E,) cohort mean embedding
+             cohort, # (S, E) centred mean embedding per cohort speaker
+             top_k:int, # AS-norm top-k
+             qmf:QMF|None=None, # needed for 'qmf'
+            ) -> np.ndarray:
+    "Scores (P,) of the trials by `method`."
+    if method not in METHODS: raise ValueError(f"unknown scoring method {method!r}; choose from {METHODS}")
+    if method == 'naive': return naive_scores(emb, enroll_idx, test_idx, mean)
+    s = as_norm(np.asarray(emb, np.float32) - mean, enroll_idx, test_idx, cohort, top_k)
+    if method == 'asnorm': return s
+    if qmf is None: raise ValueError("QMF scoring needs a fitted QMF model, and this model was evaluated without 'qmf'")
+    return qmf.predict(qmf_features(s, emb, durations, enroll_idx, test_idx))
