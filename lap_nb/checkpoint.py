@@ -149,7 +149,7 @@ def average_state_dicts(states:list[dict]) -> dict:
     return out
 
 # %% ../nbs/41_checkpoint.ipynb #7867a61f
-MODEL_KEYS = ('frontend_cfg', 'layer_aggregation', 'lap_dim', 'n_head', 'speaker_network', 'embed_dim')  # keys that shape the model
+MODEL_KEYS = ('frontend_cfg', 'finetune_mode', 'lora_rank', 'lora_targets', 'layer_aggregation', 'lap_dim', 'n_head', 'speaker_network', 'embed_dim')  # keys that shape the model
 
 def load_model_state(model:torch.nn.Module,
                      state_dict:dict, # the weights, e.g. a checkpoint's `['model']`

@@ -13,8 +13,9 @@ from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['PHASES', 'AGGREGATIONS', 'SPEAKER_NETWORKS', 'EMBED_DIMS', 'MARGIN_SCHEDULES', 'PRECISIONS', 'AUGMENT_ON',
-           'PHASE_PRESETS', 'PROFILES', 'DEMO_PHASES', 'Config', 'ConfigError', 'parse_overrides', 'load_config',
-           'save_config', 'read_config', 'set_seed', 'get_device', 'is_rank_zero', 'package_versions', 'make_run_dir']
+           'FINETUNE_MODES', 'PHASE_PRESETS', 'PROFILES', 'DEMO_PHASES', 'Config', 'ConfigError', 'parse_overrides',
+           'load_config', 'save_config', 'read_config', 'set_seed', 'get_device', 'is_rank_zero', 'package_versions',
+           'make_run_dir']
 
 # %% ../nbs/00_config.ipynb #474ce4c1
 PHASES = ('train_frozen', 'train_finetune', 'train_lmft', 'naive_evaluation', 'score_normalize', 'score_calibrate')
@@ -24,6 +25,7 @@ EMBED_DIMS = dict(astp=192, xvector=512, ecapa=192, mhfa=256)  # each speaker ne
 MARGIN_SCHEDULES = ('log', 'cosine', 'exp')
 PRECISIONS = ('fp32', 'fp16', 'bf16')
 AUGMENT_ON = ('workers', 'device')
+FINETUNE_MODES = ('full', 'lora', 'frozen')
 
 # %% ../nbs/00_config.ipynb #b60e1b6e
 @dataclass
@@ -51,6 +53,11 @@ class Config:
     frontend_cfg: str = 'microsoft/wavlm-large'  # hub id or local folder of a WavLM / HuBERT / wav2vec 2.0 / W2V-BERT 2.0
     layerdrop: float = -1.0  # probability of skipping each frontend layer while it trains; -1: the frontend folder's own (0.1 in WavLM-Large)
     mask_time_prob: float = -1.0  # SpecAugment-style time masking inside the frontend while it trains; -1: the folder's own (0.05 in WavLM-Large)
+    finetune_mode: str = 'full'  # what of the frontend trains in phases with train_frontend: full (every weight) | lora (low-rank adapters only) | frozen (nothing)
+    lora_rank: int = 8  # LoRA adapter rank r (finetune_mode lora)
+    lora_alpha: float = 16.0  # LoRA scale: an adapter adds (lora_alpha / lora_rank) B A to the weight it adapts
+    lora_dropout: float = 0.05  # dropout on the adapters' input (WavLM's attention reads its weights directly, so none there)
+    lora_targets: tuple = ('q_proj', 'v_proj', 'linear_q', 'linear_v')  # frontend linear layers given adapters (those present): WavLM/HuBERT/wav2vec 2.0 query and value, then W2V-BERT 2.0's
     layer_aggregation: str = 'lap'  # lap | superb | last (the top layer alone)
     lap_dim: int = 512  # LAP output channels
     n_head: int = 16  # LAP heads
@@ -154,7 +161,7 @@ def _coerce(key, value):
 
 # %% ../nbs/00_config.ipynb #4b9538a9
 _CHOICES = dict(layer_aggregation=AGGREGATIONS, speaker_network=SPEAKER_NETWORKS, margin_schedule=MARGIN_SCHEDULES,
-                precision=PRECISIONS, augment_on=AUGMENT_ON)
+                precision=PRECISIONS, augment_on=AUGMENT_ON, finetune_mode=FINETUNE_MODES)
 
 def _check_value(key, value):
     value = _coerce(key, value)
@@ -177,7 +184,7 @@ _RANGES = dict(
     embed_dim='[0, inf)', margin='[0, inf)', scale='(0, inf)', n_subcenters='[1, inf)', top_k='[0, inf)',
     penalty='[0, inf)', margin_up_start='[0, inf)', margin_up_epochs='[0, inf)',
     epochs='[1, inf)', batch_size='[1, inf)', grad_acc='[1, inf)', lr_max='(0, inf)', lr_min='[0, inf)',
-    lr_frontend_scale='(0, inf)', llrd='(0, 1]',
+    lr_frontend_scale='(0, inf)', llrd='(0, 1]', lora_rank='[1, inf)', lora_alpha='(0, inf)', lora_dropout='[0, 1)',
     weight_decay='[0, inf)', warmup_ratio='[0, 1)', restart_gamma='(0, inf)', grad_clip='(0, inf)', n_best='[1, inf)',
     steps_per_epoch='[0, inf)', cohort_size='[1, inf)', qmf_pairs='[1, inf)', cohort_per_speaker='[0, inf)',
     n_best_models='[1, inf)', eval_batch_seconds='(0, inf)', max_window_seconds='[1, inf)', seed='[-inf, inf]', ncpu='[0, inf)')

@@ -11,8 +11,10 @@ import torch
 from torch import nn
 import transformers
 from fastcore.basics import patch
+from types import SimpleNamespace
 from transformers import (AutoConfig, AutoFeatureExtractor, AutoModel, SeamlessM4TFeatureExtractor, Wav2Vec2FeatureExtractor,
                           WavLMConfig)
+from .config import FINETUNE_MODES
 
 # %% auto #0
 __all__ = ['WAVLM_SIZES', 'SUPPORTED_MODEL_TYPES', 'FrontendError', 'wavlm_config', 'frontend_config', 'build_random_frontend',
@@ -156,14 +158,15 @@ class Frontend(nn.Module):
         self.model, self.do_normalize, self.use_attention_mask = model, do_normalize, use_attention_mask
         self.n_layers = model.config.num_hidden_layers + 1  # L+1
         self.hidden_size = model.config.hidden_size  # D
+        self.finetune_mode = 'full'  # `set_finetune`: 'lora' trains adapters only, 'frozen' nothing
         self.set_trainable(trainable).set_regularisers(layerdrop, mask_time_prob)
 
 # %% ../nbs/20_frontends.ipynb #85e55ab7
 @patch
 def set_trainable(self:Frontend, trainable:bool):
-    "Freeze (no gradients, eval mode) or unfreeze the SSL model."
-    self.trainable = bool(trainable)
-    self.model.requires_grad_(self.trainable)
+    "Train the SSL model as `finetune_mode` says (every weight, or its LoRA adapters only) or freeze it (no gradients, eval mode)."
+    self.trainable = bool(trainable) and self.finetune_mode != 'frozen'
+    for name, p in self.model.named_parameters(): p.requires_grad_(self.trainable and (self.finetune_mode == 'full' or 'lora_' in name))
     self.model.train(self.training and self.trainable)
     return self
 
@@ -238,13 +241,15 @@ class _Skippable:
             return (hidden_states, kwargs['position_bias']) if 'position_bias' in kwargs else hidden_states  # WavLM passes its bias on
         return super().forward(hidden_states, *args, **kwargs)
 
-def _skippable(layer:nn.Module) -> nn.Module:
-    "`layer` as an instance of a `_Skippable` subclass of its class: same parameters, state-dict keys and output hooks."
-    if not isinstance(layer, _Skippable):
-        name = f'Skippable{type(layer).__name__}'
-        if name not in globals(): globals()[name] = type(name, (_Skippable, type(layer)), {'__module__': __name__})  # picklable
-        layer.__class__ = globals()[name]
-    return layer
+def _mix_in(module:nn.Module, mixin:type) -> nn.Module:
+    "`module` as an instance of a subclass of its class with `mixin` first: same parameters, state-dict keys and output hooks."
+    if not isinstance(module, mixin):
+        name = mixin.__name__.strip('_') + type(module).__name__
+        if name not in globals(): globals()[name] = type(name, (mixin, type(module)), {'__module__': __name__})  # picklable
+        module.__class__ = globals()[name]
+    return module
+
+def _skippable(layer:nn.Module) -> nn.Module: return _mix_in(layer, _Skippable)
 
 # %% ../nbs/20_frontends.ipynb #8e795f3b
 @patch
@@ -264,6 +269,59 @@ def set_regularisers(self:Frontend, layerdrop:float, # probability of skipping e
         _skippable(layer).layerdrop = 0.0 if config.model_type == 'wavlm' and i == 0 else float(layerdrop)
     self.layerdrop, self.mask_time_prob = float(layerdrop), float(mask_time_prob)
     return self
+
+# %% ../nbs/20_frontends.ipynb #c287cc60
+def _lora_weight(linear:nn.Module) -> torch.Tensor:
+    "The weight `linear` applies: its own, or for a peft LoRA layer with unmerged adapters, base + (alpha / r) B A (differentiable)."
+    if not hasattr(linear, 'lora_A') or linear.merged: return linear.weight
+    return linear.get_base_layer().weight + sum(linear.get_delta_weight(a) for a in linear.active_adapters)
+
+class _LoraWeights:
+    "Mixed into WavLM's attention, which hands its projections' weights to `F.multi_head_attention_forward` rather than calling them."
+    def torch_multi_head_self_attention(self, *args):
+        proj = {n: SimpleNamespace(weight=_lora_weight(getattr(self, n)), bias=getattr(self, n).bias) for n in ('q_proj', 'k_proj', 'v_proj', 'out_proj')}
+        view = SimpleNamespace(embed_dim=self.embed_dim, num_heads=self.num_heads, dropout=self.dropout, training=self.training, **proj)
+        return super().torch_multi_head_self_attention.__func__(view, *args)  # transformers' own attention, on the adapted weights
+
+# %% ../nbs/20_frontends.ipynb #a4868172
+@patch(as_prop=True)
+def has_lora(self:Frontend) -> bool:
+    "Whether the SSL model carries LoRA adapters."
+    return any('lora_' in n for n, _ in self.model.named_parameters())
+
+@patch
+def set_finetune(self:Frontend, mode:str='full', # one of `FINETUNE_MODES`: what trains while the frontend is trainable
+                 rank:int=8, # LoRA rank r
+                 alpha:float=16.0, # an adapter adds (alpha / rank) B A
+                 dropout:float=0.05, # dropout on the adapters' input
+                 targets:tuple=('q_proj', 'v_proj', 'linear_q', 'linear_v'), # names of the linear layers to adapt (those the model has)
+                ):
+    "Train every weight (full), only LoRA adapters on `targets` (lora: added with B = 0, outputs unchanged) or nothing (frozen)."
+    if mode not in FINETUNE_MODES: raise FrontendError(f"finetune_mode must be one of {FINETUNE_MODES}; got {mode!r}")
+    if self.has_lora and mode != 'lora': raise FrontendError(f"this frontend carries LoRA adapters: fold them in with `merge_lora` before {mode!r}")
+    if mode == 'lora' and not self.has_lora:
+        from peft import LoraConfig, inject_adapter_in_model  # on first use: peft takes seconds to import
+        names = {n.rpartition('.')[2] for n, m in self.model.named_modules() if isinstance(m, nn.Linear)}
+        if not names & set(targets): raise FrontendError(f"no linear layer of this frontend is named one of {tuple(targets)}; its names: {sorted(names)}")
+        with torch.random.fork_rng(devices=[]):  # whatever is initialised next draws as it would without adapters
+            inject_adapter_in_model(LoraConfig(r=rank, lora_alpha=alpha, lora_dropout=dropout, target_modules=sorted(names & set(targets))), self.model)
+        for m in self.model.modules():
+            if hasattr(m, 'torch_multi_head_self_attention'): _mix_in(m, _LoraWeights)
+    self.finetune_mode = mode
+    return self.set_trainable(self.trainable)
+
+# %% ../nbs/20_frontends.ipynb #e60ab584
+@patch
+def merge_lora(self:Frontend):
+    "Fold the LoRA adapters into the weights they adapt and remove them: a plain transformers model again ('full'), same outputs."
+    for name, m in list(self.model.named_modules()):
+        if hasattr(m, 'lora_A'):
+            m.merge()
+            parent, _, child = name.rpartition('.')
+            setattr(self.model.get_submodule(parent), child, m.get_base_layer())
+    self.model.__dict__.pop('peft_config', None)
+    self.finetune_mode = 'full'
+    return self.set_trainable(self.trainable)
 
 # %% ../nbs/20_frontends.ipynb #6a375cce
 _MEL_FLOOR = 1.192092955078125e-07  # the extractor's floor before the log (float32 epsilon)

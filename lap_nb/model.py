@@ -88,20 +88,20 @@ class SpeakerModel(nn.Module):
         return owner.layer_utilisation
 
     def set_frontend_trainable(self, trainable:bool):
-        "Freeze or unfreeze the frontend (phase 1 freezes it, phases 2-3 train it)."
+        "Freeze the frontend, or train it as its `finetune_mode` says (phase 1 freezes it, phases 2-3 train it)."
         self.frontend.set_trainable(trainable)
         return self
 
     def param_counts(self) -> dict:
-        "Parameters of each part and in total."
+        "Parameters of each part, in total, and those that train now."
         counts = {name: sum(p.numel() for p in getattr(self, name).parameters()) for name in ('frontend', 'aggregation', 'backend')}
-        return {**counts, 'total': sum(counts.values())}
+        return {**counts, 'total': sum(counts.values()), 'trainable': sum(p.numel() for p in self.parameters() if p.requires_grad)}
 
 # %% ../nbs/24_model.ipynb #be7ef567
-def build_model(cfg:Config, # frontend_cfg, train_frontend, layerdrop, mask_time_prob and the head's fields
+def build_model(cfg:Config, # frontend_cfg, train_frontend, finetune_mode and lora_*, layerdrop, mask_time_prob and the head's fields
                 frontend:Frontend|None=None, # reuse an already loaded frontend (regularisers as loaded) instead of loading `cfg.frontend_cfg`
                ) -> SpeakerModel:
     "The speaker model named by `cfg`."
     if frontend is None: frontend = load_frontend(cfg.frontend_cfg, cfg.train_frontend, cfg.layerdrop, cfg.mask_time_prob)
-    else: frontend.set_trainable(cfg.train_frontend)
+    frontend.set_finetune(cfg.finetune_mode, cfg.lora_rank, cfg.lora_alpha, cfg.lora_dropout, cfg.lora_targets).set_trainable(cfg.train_frontend)
     return SpeakerModel(frontend, *build_head(cfg, frontend.n_layers, frontend.hidden_size))
