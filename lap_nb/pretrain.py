@@ -15,7 +15,7 @@ from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
 from .audio import load_audio, fit_length, read_trials, Trials
 from .checkpoint import save_atomic, load_checkpoint, rng_state, set_rng_state
 from .config import set_seed
-from .frontends import Frontend, build_random_frontend, load_frontend
+from .frontends import Frontend, build_random_frontend, load_frontend, _quiet_transformers
 from .metrics import eer
 from .prepare import train_list
 from .train import MetricsLog
@@ -161,17 +161,6 @@ def _lr_factor(step:int, steps:int, warmup:float) -> float:
     w = max(1, int(warmup * steps))
     return (step + 1) / w if step < w else max(0.0, (steps - step) / max(1, steps - w))
 
-# %% ../nbs/25_pretrain.ipynb #9ba15286
-def _save_state(path, frontend, head, opt, sched, clusters, step, log_rows, seconds):
-    save_atomic(dict(frontend=frontend.model.state_dict(), head=head.state_dict(), optimiser=opt.state_dict(),
-                     scheduler=sched.state_dict(), clusters=clusters.state(), step=step, log_rows=log_rows,
-                     seconds=seconds, rng=rng_state()), path)
-
-def _save_frontend(frontend:Frontend, out:Path, released:dict):
-    "The WavLM as a Hugging Face folder, with the folder's own layer drop and time-masking settings restored."
-    for k, v in released.items(): setattr(frontend.model.config, k, v)
-    frontend.model.save_pretrained(out)
-
 # %% ../nbs/25_pretrain.ipynb #7b455d99
 def pretrain_step(frontend:Frontend, head:ClusterHead, clusters:MfccClusters,
                   files:list, # training audio files
@@ -200,7 +189,7 @@ def _save_state(path, frontend, head, opt, sched, clusters, step, log_rows, seco
 def _save_frontend(frontend:Frontend, out:Path, released:dict):
     "The WavLM as a Hugging Face folder, with the folder's own layer drop and time-masking settings restored."
     for k, v in released.items(): setattr(frontend.model.config, k, v)
-    frontend.model.save_pretrained(out)
+    with _quiet_transformers(): frontend.model.save_pretrained(out)
 
 # %% ../nbs/25_pretrain.ipynb #f1333eb5
 def pretrain_frontend(out, # output folder: config.json, model.safetensors, preprocessor_config.json; state in out/pretrain/
