@@ -41,7 +41,7 @@ def _prepare(a):
 
 def _demo(a):
     from lap_nb.driver import demo
-    run_dir = demo(outputs=a.outputs, overrides=a.kwargs, log_output=a.log_output)
+    run_dir = demo(outputs=a.outputs, overrides=a.kwargs, log_output=a.log_output, run_dir=a.run_dir)
     print((run_dir/'results.md').read_text())
     print(run_dir)
 
@@ -96,7 +96,8 @@ def make_parser() -> argparse.ArgumentParser:
     _add_run_args(s); s.set_defaults(func=_run)
     s = sub.add_parser('demo', help='the whole pipeline on the embedded default data, with a SUPERB baseline')
     s.add_argument('--outputs', default='outputs'); s.add_argument('--kwargs', default='')
-    s.add_argument('--log_output', action='store_true'); s.set_defaults(func=_demo)
+    s.add_argument('--log_output', action='store_true')
+    s.add_argument('--run_dir', help='continue this demo run folder (after a failure or Ctrl-C)'); s.set_defaults(func=_demo)
     s = sub.add_parser('verify', help='score two audio files with a trained run')
     s.add_argument('wav_a'); s.add_argument('wav_b'); s.add_argument('--run', required=True, help='run folder or exported folder')
     s.add_argument('--phase', help='trained phase to use (default: the last evaluated)')
@@ -131,6 +132,10 @@ def main(argv=None):
     "Entry point of the `lap-nb` console script."
     args = make_parser().parse_args(argv)
     try: args.func(args)
+    except KeyboardInterrupt as e:
+        print(f'lap-nb {args.command}: interrupted' + (f'; resume with: {e.resume}' if hasattr(e, 'resume') else ''), file=sys.stderr)
+        sys.exit(130)
     except (ValueError, FileNotFoundError) as e:
         print(f'lap-nb {args.command}: error: {e}', file=sys.stderr)
+        if hasattr(e, 'resume'): print(f'resume with: {e.resume}', file=sys.stderr)
         sys.exit(2)

@@ -4,15 +4,19 @@
 
 # %% ../nbs/90_driver.ipynb #c6e44ecb
 from __future__ import annotations
-import json, shlex, tempfile
+import asyncio, json, re, shlex, shutil, tempfile, threading
+from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 import papermill as pm
+from jupyter_client.manager import AsyncKernelManager
 import lap_nb
 from .config import PHASES, ConfigError, is_rank_zero, load_config, make_run_dir, parse_overrides, save_config
 
 # %% auto #0
-__all__ = ['PHASE_NOTEBOOKS', 'TRAIN_PHASES', 'EVAL_METHODS', 'repo_root', 'check_parameters', 'execute_phase', 'is_local_path',
-           'resolve_paths', 'missing_inputs', 'prepare_data', 'run', 'demo']
+__all__ = ['PHASE_NOTEBOOKS', 'TRAIN_PHASES', 'EVAL_METHODS', 'repo_root', 'check_parameters', 'PhaseError', 'error_line',
+           'execute_phase', 'is_local_path', 'resolve_paths', 'missing_inputs', 'prepare_data', 'resume_command',
+           'failure_marked', 'run', 'demo']
 
 # %% ../nbs/90_driver.ipynb #909a5988
 PHASE_NOTEBOOKS = {'prepare': '01_prepare_data.ipynb', 'train_frozen': '02_train_frozen.ipynb',
@@ -40,14 +44,46 @@ def check_parameters(notebook, # path of a phase notebook
     if unknown: raise ConfigError(f"{Path(notebook).name} has no parameter(s) {unknown}; it declares {sorted(declared)}")
     return params
 
-# %% ../nbs/90_driver.ipynb #d70523ff
+# %% ../nbs/90_driver.ipynb #46c8ff0a
+class PhaseError(ValueError):
+    "A phase notebook failed: `error` is the line of the exception that caused it, `notebook` the executed copy with its traceback."
+    def __init__(self, phase:str, error:str, notebook):
+        self.phase, self.error, self.notebook = phase, error, Path(notebook)
+        super().__init__(f'{error} (details: {notebook})')
+
+def error_line(ename:str, evalue:str) -> str:
+    "`Type: message` on one line, without terminal colour codes."
+    return re.sub(r'\x1b\[[0-9;]*[A-Za-z]', '', ' '.join(f'{ename}: {evalue}'.split()))
+
+# %% ../nbs/90_driver.ipynb #9a6ef634
+def _papermill(nb, out, params:dict, cwd, log_output:bool):
+    "`pm.execute_notebook` in a worker thread, with a kernel this thread can interrupt and shut down."
+    km, failed = AsyncKernelManager(kernel_name='python3'), []
+    def work():
+        try: pm.execute_notebook(str(nb), str(out), parameters=params, kernel_name='python3', cwd=str(cwd), km=km,
+                                 progress_bar=False, log_output=log_output)
+        except BaseException as e: failed.append(e)
+    worker = threading.Thread(target=work, daemon=True)
+    worker.start()
+    try:
+        try:
+            while worker.is_alive(): worker.join(0.2)
+        except KeyboardInterrupt:
+            if km.has_kernel: asyncio.run(km.interrupt_kernel())
+            worker.join(10)  # papermill records the interrupted cell in `out`
+            raise
+    finally:
+        if km.has_kernel: asyncio.run(km.shutdown_kernel(now=True))  # the kernel is ours (papermill got `km`)
+    if failed: raise failed[0]
+
+# %% ../nbs/90_driver.ipynb #4872979e
 def execute_phase(name:str, # key of `PHASE_NOTEBOOKS`
                   run_dir, # run folder: the executed notebook goes to `run_dir/notebooks/`
                   params:dict, # papermill parameters, checked against the notebook
                   tag:str='', # suffix of the executed notebook's name
                   log_output:bool=False, # stream the notebook's output to this terminal
                  ) -> Path:
-    "Execute one phase notebook with papermill (cwd = repository root) and return the executed copy."
+    "Execute one phase notebook with papermill (cwd = repository root) and return the executed copy; `PhaseError` if it fails."
     root = repo_root()
     nb = root/'nbs'/'phases'/PHASE_NOTEBOOKS[name]
     check_parameters(nb, params)
@@ -58,8 +94,9 @@ def execute_phase(name:str, # key of `PHASE_NOTEBOOKS`
         n = 2
         while out.exists(): out = out.with_name(f'{stem}-{n}.ipynb'); n += 1
     else: out = Path(tempfile.mkdtemp())/f'{stem}.ipynb'  # only rank 0 writes into the run
-    pm.execute_notebook(str(nb), str(out), parameters=params, kernel_name='python3', cwd=str(root),
-                        progress_bar=False, log_output=log_output)
+    try: _papermill(nb, out, params, root, log_output)
+    except pm.PapermillExecutionError as e: raise PhaseError(name, error_line(e.ename, e.evalue), out) from None
+    except KeyboardInterrupt as e: e.phase = name; raise
     return out
 
 # %% ../nbs/90_driver.ipynb #f4ee367c
@@ -129,6 +166,34 @@ def _record_paths(run_dir, as_given:dict):
     info = Path(run_dir)/'run_info.json'
     if is_rank_zero() and info.exists(): info.write_text(json.dumps({**json.loads(info.read_text()), 'paths_as_given': as_given}, indent=2))
 
+# %% ../nbs/90_driver.ipynb #93486e01
+def resume_command(command:str, # 'run' or 'demo'
+                   run_dir, # the run folder to continue
+                   **switches, # the command's options as given: True is a flag, False/None/'' are left out
+                  ) -> str:
+    "The `lap-nb` command line that continues `run_dir` with the same switches."
+    opts = [f'--{k}' if v is True else f'--{k} {shlex.quote(str(v))}' for k, v in switches.items() if v not in (False, None, '')]
+    return ' '.join(['lap-nb', command, *opts, '--run_dir', shlex.quote(str(run_dir))])
+
+@contextmanager
+def failure_marked(run_dir, # the run folder
+                   resume:str, # command that continues it
+                   created:bool=False, # the folder was made for this call
+                  ):
+    "Mark `run_dir` failed (`FAILED.json`) when the body raises, unmark it when it succeeds."
+    run_dir, marker = Path(run_dir), Path(run_dir)/'FAILED.json'
+    try: yield
+    except (Exception, KeyboardInterrupt) as e:
+        if not is_rank_zero(): raise
+        if created and not any((run_dir/'notebooks').glob('*.ipynb')): shutil.rmtree(run_dir, ignore_errors=True); raise
+        e.resume = resume
+        error = e.error if isinstance(e, PhaseError) else 'interrupted (Ctrl-C)' if isinstance(e, KeyboardInterrupt) else error_line(type(e).__name__, str(e))
+        marker.write_text(json.dumps(dict(phase=getattr(e, 'phase', None), error=error, time=datetime.now().isoformat(timespec='seconds'),
+                                          resume=resume), indent=2))
+        raise
+    else:
+        if is_rank_zero(): marker.unlink(missing_ok=True)
+
 # %% ../nbs/90_driver.ipynb #045b5c24
 def run(phases, # training/evaluation switches (subset of `PHASES`), plus optionally 'prepare'
         profile:str='demo', # 'demo' (embedded default) or 'paper'
@@ -142,45 +207,55 @@ def run(phases, # training/evaluation switches (subset of `PHASES`), plus option
         log_output:bool=False, # stream notebook output
         archives:str|None=None, # folder of downloaded VoxCeleb/MUSAN/RIR archives, for 'prepare' with the paper profile
        ) -> Path:
-    "Run the selected phases in order through their notebooks; return the run folder."
+    "Run the selected phases in order through their notebooks; return the run folder (marked `FAILED.json` if one fails)."
     unknown = [p for p in phases if p not in PHASES and p != 'prepare']
     if unknown: raise ConfigError(f"unknown phase(s) {unknown}; choose from {('prepare',) + PHASES}")
     extra = f" --description {description!r}" + (' --quick_check true' if quick_check else '')
-    cfg, overrides, as_given = _absolute(profile, (overrides or '') + extra)
+    cfg, given, as_given = _absolute(profile, (overrides or '') + extra)
     outputs = Path(outputs).resolve()
     source = _resolve_run(evaluation_id, outputs)
+    switches = dict.fromkeys(phases, True)
     phases = _plan(phases, profile, cfg)  # fails here on missing data, before a run folder exists
     evals = [EVAL_METHODS[p] for p in PHASES[3:] if p in phases]
     trains = [p for p in TRAIN_PHASES if p in phases]
-    if run_dir is None and (source is None or trains): run_dir = make_run_dir(outputs, name, cfg); _record_paths(run_dir, as_given)
+    created = run_dir is None and (source is None or bool(trains))
+    if created: run_dir = make_run_dir(outputs, name, cfg); _record_paths(run_dir, as_given)
     run_dir = Path(run_dir or source).resolve()
-    if 'prepare' in phases: prepare_data(cfg, run_dir, 'synthetic' if profile == 'demo' else 'voxceleb', archives, log_output)
-    for i, phase in enumerate(trains):
-        init = str(source) if (i == 0 and source is not None) else None
-        execute_phase(phase, run_dir, dict(RUN_DIR=str(run_dir), PROFILE=profile, OVERRIDES=overrides, INIT_FROM=init), log_output=log_output)
-    if evals:
-        phase = trains[-1] if trains else _last_trained(run_dir)
-        execute_phase('evaluate', run_dir, dict(RUN_DIR=str(run_dir), PHASE=phase, METHODS=','.join(evals), OVERRIDES=overrides),
-                      tag=phase, log_output=log_output)
+    resume = resume_command('run', run_dir, **switches, profile=profile, kwargs=overrides, evaluation_id=source,
+                            description=None if description == 'Untitled' else description, quick_check=quick_check,
+                            log_output=log_output, archives=archives)
+    with failure_marked(run_dir, resume, created):
+        if 'prepare' in phases: prepare_data(cfg, run_dir, 'synthetic' if profile == 'demo' else 'voxceleb', archives, log_output)
+        for i, phase in enumerate(trains):
+            init = str(source) if (i == 0 and source is not None) else None
+            execute_phase(phase, run_dir, dict(RUN_DIR=str(run_dir), PROFILE=profile, OVERRIDES=given, INIT_FROM=init), log_output=log_output)
+        if evals:
+            phase = trains[-1] if trains else _last_trained(run_dir)
+            execute_phase('evaluate', run_dir, dict(RUN_DIR=str(run_dir), PHASE=phase, METHODS=','.join(evals), OVERRIDES=given),
+                          tag=phase, log_output=log_output)
     return run_dir
 
 # %% ../nbs/90_driver.ipynb #dfaaf7bb
 def demo(outputs='outputs', # parent of run folders
          overrides:str='', # extra '--key value' overrides for every phase
          log_output:bool=False, # stream notebook output
+         run_dir=None, # continue this demo run folder (after a failure or Ctrl-C) instead of creating one
         ) -> Path:
     "Run the whole embedded-default pipeline plus a SUPERB baseline and the MFCC floor; return the run folder."
-    cfg, overrides, as_given = _absolute('demo', overrides)
-    run_dir = make_run_dir(Path(outputs).resolve(), 'demo', cfg); _record_paths(run_dir, as_given)
+    cfg, given, as_given = _absolute('demo', overrides)
+    created = run_dir is None
+    if created: run_dir = make_run_dir(Path(outputs).resolve(), 'demo', cfg); _record_paths(run_dir, as_given)
+    run_dir = Path(run_dir).resolve()
     kw = dict(profile='demo', log_output=log_output)
-    prepare_data(cfg, run_dir, log_output=log_output)
-    for phase in TRAIN_PHASES:
-        run([phase, *PHASES[3:]], overrides=overrides, run_dir=run_dir, **kw)
-    superb = run_dir/'superb'
-    superb.mkdir()
-    save_config(cfg.update(layer_aggregation='superb'), superb/'config.json')
-    run(['train_frozen', 'naive_evaluation'], overrides=f'{overrides} --layer_aggregation superb', run_dir=superb, **kw)
-    from .baselines import mfcc_floor  # torch and torchaudio in this process only for the demo
-    mfcc_floor(cfg, run_dir/'mfcc')  # the classical floor, a run folder of its own for the report
-    execute_phase('report', run_dir, dict(RUNS=f"{run_dir},{superb},{run_dir/'mfcc'}", OUT_DIR=str(run_dir)), log_output=log_output)
+    with failure_marked(run_dir, resume_command('demo', run_dir, kwargs=overrides, log_output=log_output), created):
+        prepare_data(cfg, run_dir, log_output=log_output)
+        for phase in TRAIN_PHASES:
+            run([phase, *PHASES[3:]], overrides=given, run_dir=run_dir, **kw)
+        superb = run_dir/'superb'
+        superb.mkdir(exist_ok=True)
+        save_config(cfg.update(layer_aggregation='superb'), superb/'config.json')
+        run(['train_frozen', 'naive_evaluation'], overrides=f'{given} --layer_aggregation superb', run_dir=superb, **kw)
+        from .baselines import mfcc_floor  # torch and torchaudio in this process only for the demo
+        mfcc_floor(cfg, run_dir/'mfcc')  # the classical floor, a run folder of its own for the report
+        execute_phase('report', run_dir, dict(RUNS=f"{run_dir},{superb},{run_dir/'mfcc'}", OUT_DIR=str(run_dir)), log_output=log_output)
     return run_dir
