@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np, pandas as pd, torch
 from fastcore.basics import patch
 from .audio import read_trials
-from .checkpoint import average_state_dicts, load_checkpoint, phase_checkpoints
+from .checkpoint import average_state_dicts, load_checkpoint, load_model_state, phase_checkpoints
 from .config import Config, get_device, read_config
 from .embeddings import extract_embeddings, file_key, rank_world
 from .metrics import eer, eer_ci, eer_threshold, verification_metrics
@@ -96,9 +96,10 @@ def load_phase_model(run_dir, # the run folder
     "The phase's model in eval mode, with the average of its best checkpoints: `(model, checkpoint files relative to run_dir)`."
     run_dir = Path(run_dir)
     paths = [run_dir/c for c in checkpoints] if checkpoints else phase_checkpoints(run_dir, phase)[:max(1, cfg.n_best_models)]
-    states = [load_checkpoint(p)['model'] for p in paths]
+    ckpts = [load_checkpoint(p) for p in paths]
+    states = [c['model'] for c in ckpts]
     model = (build or build_model)(cfg)
-    model.load_state_dict(states[0] if len(states) == 1 else average_state_dicts(states))
+    load_model_state(model, states[0] if len(states) == 1 else average_state_dicts(states), cfg, ckpts[0].get('config'), source=paths[0])
     return model.eval(), [str(p.relative_to(run_dir)) for p in paths]
 
 # %% ../nbs/33_evaluate.ipynb #cd0400ad
@@ -149,7 +150,7 @@ def _embed_all(model, cfg, lists, run_dir, model_key, device, progress):
     "`(files, trial embeddings, cohort embeddings, cohort speakers)`, the embeddings cached in run_dir/embeddings."
     files = sorted(set().union(*(t.files for t in lists.values())))
     kw = dict(batch_seconds=cfg.eval_batch_seconds, device=device, cache_dir=Path(run_dir)/'embeddings', model_key=model_key,
-              sample_rate=cfg.sample_rate, workers=cfg.ncpu, progress=progress)
+              sample_rate=cfg.sample_rate, workers=cfg.ncpu, progress=progress, window_seconds=cfg.max_window_seconds)
     cohort, speakers = cohort_files(cfg)
     return files, extract_embeddings(model, files, eval_root(cfg), **kw), extract_embeddings(model, cohort, train_root(cfg), **kw), speakers
 
@@ -207,7 +208,7 @@ def centring_mean(model:torch.nn.Module, cfg:Config, device='cpu',
     files = train_list(train_root(cfg))[0]
     sample = files[::max(1, len(files) // n_mean)][:n_mean]
     return extract_embeddings(model, sample, train_root(cfg), cfg.eval_batch_seconds, device, sample_rate=cfg.sample_rate,
-                              progress=False)['emb'].mean(0)
+                              progress=False, window_seconds=cfg.max_window_seconds)['emb'].mean(0)
 
 def validation_eers(model:torch.nn.Module, # (B, N) waves, (B,) lengths -> (B, E)
                     cfg:Config, # uses val_trials (or trial_lists), data_root, eval_dir, train_dir, eval_batch_seconds, sample_rate
@@ -216,7 +217,8 @@ def validation_eers(model:torch.nn.Module, # (B, N) waves, (B,) lengths -> (B, E
     "EER (fraction) of naive cosine scoring per validation list: list name -> EER; each distinct utterance is embedded once."
     lists = read_trial_lists(cfg, cfg.val_trials)
     files = sorted(set().union(*(t.files for t in lists.values())))
-    emb = extract_embeddings(model, files, eval_root(cfg), cfg.eval_batch_seconds, device, sample_rate=cfg.sample_rate, progress=False)['emb']
+    emb = extract_embeddings(model, files, eval_root(cfg), cfg.eval_batch_seconds, device, sample_rate=cfg.sample_rate, progress=False,
+                             window_seconds=cfg.max_window_seconds)['emb']
     enroll_idx, test_idx, splits = _stack_trials(files, lists)
     scores = np.split(naive_scores(emb, enroll_idx, test_idx, centring_mean(model, cfg, device)), splits)
     return {name: eer(s, t.labels) for (name, t), s in zip(lists.items(), scores)}

@@ -13,7 +13,7 @@ from torch.utils.data import DataLoader, Sampler
 from tqdm import tqdm
 from fastcore.basics import patch
 from .config import Config, get_device, save_config
-from .checkpoint import (CheckpointError, BestCheckpoints, save_atomic, load_checkpoint, rng_state, set_rng_state,
+from .checkpoint import (CheckpointError, BestCheckpoints, save_atomic, load_checkpoint, load_model_state, rng_state, set_rng_state,
                                sweep_partial_writes, write_done, read_done, init_checkpoint)
 
 # %% auto #0
@@ -159,7 +159,7 @@ def _build_loss(self:PhaseTrainer, init_path):
         raise CheckpointError(f"the data has {self.dataset.n_classes} classes but {init_path} was trained with {self.n_classes}")
     self.loss = AAMSubcenterInterTopK(cfg.embed_size, self.n_classes, margin=cfg.margin, scale=cfg.scale,
                                       n_subcenters=cfg.n_subcenters, top_k=cfg.top_k, penalty=cfg.penalty)
-    if init: self.model.load_state_dict(init['model']); self.loss.load_state_dict(init['loss'])
+    if init: load_model_state(self.model, init['model'], cfg, init.get('config'), source=init_path); self.loss.load_state_dict(init['loss'])
     self.model.set_frontend_trainable(cfg.train_frontend)
     if self.world > 1 and self.device.type == 'cuda': self.model = nn.SyncBatchNorm.convert_sync_batchnorm(self.model)
     self.model.to(self.device); self.loss.to(self.device)
@@ -380,7 +380,8 @@ def load_trained_model(cfg:Config, checkpoint, device='cpu') -> nn.Module:
     "`lap_nb.model.build_model(cfg)` with the weights of `checkpoint`, in eval mode."
     from lap_nb.model import build_model
     model = build_model(cfg)
-    model.load_state_dict(load_checkpoint(checkpoint)['model'])
+    ckpt = load_checkpoint(checkpoint)
+    load_model_state(model, ckpt['model'], cfg, ckpt.get('config'), source=checkpoint)
     return model.to(device).eval()
 
 def checkpoint_layer_utilisation(cfg:Config, checkpoint, n_batches:int=4, batch_size:int=8, device='cpu') -> np.ndarray:
