@@ -18,7 +18,9 @@ def main():
     block = (f"{START}\n### The demo's result (embedded default data, run `{run.name}`, commit `{(info.get('git_commit') or '')[:8]}`)\n\n"
              "Layer utilisation: SUPERB's softmax weights next to LAP's attention after each phase.\n\n"
              "![layer utilisation](docs/demo_layer_utilisation.png)\n\n"
-             "EER (%) and minDCF (p_target 0.01) on the O, E and H analogues of the synthetic corpus:\n\n"
+             "EER (%) with its 95 % bootstrap interval (trials resampled, so too narrow where trials share utterances: "
+             "`nbs/30_metrics`) and minDCF (p_target 0.01) on the O, E and H analogues of the synthetic corpus, all pairs of "
+             "their evaluation utterances:\n\n"
              f"{(docs/'demo_results.md').read_text()}\nRegenerate with `make demo && make readme`.\n{END}")
     readme = (ROOT/'README.md').read_text()
     if END in readme: head, rest = readme.split(START, 1); readme = head + block + rest.split(END, 1)[1]
