@@ -97,7 +97,7 @@ def main():
     p.add_argument('--embed_utts', type=int, default=64, help='utterances of 4-20 s embedded per size')
     p.add_argument('--device', default='cuda')
     p.add_argument('--skip_cells', action='store_true', help='do not run the cuda notebook')
-    p.add_argument('--cells_timeout', type=float, default=240)
+    p.add_argument('--cells_timeout', type=float, default=420, help='seconds for the cuda notebook (its demo cell prepares the corpus first)')
     p.add_argument('--json', default='gpu_check.json')
     a = p.parse_args()
     report = dict(device=torch.cuda.get_device_name() if torch.cuda.is_available() else 'CPU', torch=torch.__version__,
