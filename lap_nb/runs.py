@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['PHASE_TABLE', 'PHASES', 'TRAIN_PHASES', 'EVAL_SWITCHES', 'RUN_SWITCHES', 'Phase', 'get_phase', 'scoring_methods',
-           'PhaseFolder', 'write_done', 'read_done', 'Run', 'finished_phases', 'last_finished_phase']
+__all__ = ['PHASE_TABLE', 'PHASES', 'TRAIN_PHASES', 'EVAL_SWITCHES', 'RUN_SWITCHES', 'UNTRAINED', 'Phase', 'get_phase',
+           'scoring_methods', 'PhaseFolder', 'write_done', 'read_done', 'Run', 'finished_phases', 'last_finished_phase']
 
 # %% ../nbs/01_runs.ipynb #a45462a3
 @dataclass(frozen=True)
@@ -50,6 +50,7 @@ PHASES = {p.name: p for p in PHASE_TABLE}
 TRAIN_PHASES = tuple(p.name for p in PHASE_TABLE if p.kind == 'train')  # in training order
 EVAL_SWITCHES = tuple(p.name for p in PHASE_TABLE if p.kind == 'evaluate')
 RUN_SWITCHES = TRAIN_PHASES + EVAL_SWITCHES  # what `lap-nb run` selects, in the order it runs them
+UNTRAINED = 'untrained'  # the phase of a model scored without training (the MFCC floor of `lap_nb.baselines`)
 
 # %% ../nbs/01_runs.ipynb #74454c8a
 def get_phase(name:str, # a phase name
@@ -122,7 +123,8 @@ class Run:
     @property
     def prepare(self) -> Path: return self.path/'prepare'  # figures of the data preparation
     def phase(self, name:str) -> PhaseFolder: return PhaseFolder(self.path/get_phase(name, 'train').name)
-    def eval_dir(self, phase:str) -> Path: return self.path/'eval'/get_phase(phase, 'train').name  # scores, back-end, figures
+    def eval_dir(self, phase:str) -> Path:  # scores, back-end, figures of a training phase (or of UNTRAINED)
+        return self.path/'eval'/(phase if phase == UNTRAINED else get_phase(phase, 'train').name)
     def eval_config(self, phase:str) -> Path: return self.eval_dir(phase)/'config.json'
     def scores(self, phase:str, trials:str, method:str) -> Path: return self.eval_dir(phase)/f'scores_{trials}_{method}.txt'
     def figure(self, name:str, phase:str|None=None) -> Path: return (self.eval_dir(phase) if phase else self.path)/f'{name}.png'
