@@ -8,11 +8,12 @@ import json, math, os, random, tempfile
 from pathlib import Path
 import numpy as np, torch
 from fastcore.basics import patch
+from .runs import Run, get_phase, read_done
 
 # %% auto #0
-__all__ = ['PREVIOUS_PHASE', 'MODEL_KEYS', 'CheckpointError', 'save_atomic', 'load_checkpoint', 'sweep_partial_writes',
-           'rng_state', 'set_rng_state', 'BestCheckpoints', 'phase_checkpoints', 'write_done', 'read_done',
-           'init_checkpoint', 'average_state_dicts', 'load_model_state']
+__all__ = ['MODEL_KEYS', 'CheckpointError', 'save_atomic', 'load_checkpoint', 'sweep_partial_writes', 'rng_state',
+           'set_rng_state', 'BestCheckpoints', 'phase_checkpoints', 'init_checkpoint', 'average_state_dicts',
+           'load_model_state']
 
 # %% ../nbs/41_checkpoint.ipynb #8cf1ad9c
 class CheckpointError(ValueError):
@@ -101,43 +102,28 @@ def add(self:BestCheckpoints, state:dict, epoch:int, eer:float) -> Path|None:
     return self.folder/name if name in self.eers else None
 
 # %% ../nbs/41_checkpoint.ipynb #80cc17ee
-PREVIOUS_PHASE = {'train_finetune': 'train_frozen', 'train_lmft': 'train_finetune'}
-
 def phase_checkpoints(run_dir, phase:str) -> list[Path]:
     "The kept checkpoints of `phase` in `run_dir`, best validation EER first."
-    folder = Path(run_dir)/phase/'best'
+    folder = Run(run_dir).phase(phase).best
     if not (folder/'index.json').exists(): raise CheckpointError(f"no best checkpoints in {folder}")
     return BestCheckpoints(folder).ranked()
 
-def write_done(phase_dir, best:Path, eer:float, **info) -> Path:
-    "Mark a phase finished: `done.json` with its best checkpoint (relative to the phase folder) and EER."
-    phase_dir = Path(phase_dir); path = phase_dir/'done.json'
-    tmp = phase_dir/'.done.json.tmp'
-    tmp.write_text(json.dumps(dict(best=str(Path(best).relative_to(phase_dir)), eer=eer, **info), indent=2))
-    os.replace(tmp, path)
-    return path
-
-def read_done(phase_dir) -> dict|None:
-    "The `done.json` of a finished phase, or None while it is unfinished."
-    path = Path(phase_dir)/'done.json'
-    return json.loads(path.read_text()) if path.exists() else None
-
 # %% ../nbs/41_checkpoint.ipynb #b6b9039d
-def init_checkpoint(init_from, # None, a checkpoint file, or a run folder
+def init_checkpoint(init_from, # None, a checkpoint file, or a run folder (`Config.init_from`; '' counts as None)
                     run_dir, # this run
                     phase:str) -> Path|None:
     "The checkpoint `phase` starts from: `init_from` itself, or the best of the previous phase in `init_from` (default `run_dir`)."
-    previous = PREVIOUS_PHASE.get(phase)
-    if init_from is None and previous is None: return None
-    source = Path(run_dir if init_from is None else init_from)
+    previous = get_phase(phase, 'train').previous
+    if not init_from and previous is None: return None
+    source = Path(init_from or run_dir)
     if source.is_file(): return source
     if not source.is_dir(): raise CheckpointError(f"init_from {source} is neither a checkpoint file nor a run folder")
-    wanted = previous or phase
-    done = read_done(source/wanted)
+    wanted = Run(source).phase(previous or phase)
+    done = read_done(wanted.path)
     if done is None:
-        raise CheckpointError(f"{phase} starts from the best checkpoint of {wanted}, but {source/wanted} is not finished; "
-                              f"run {wanted} first or pass init_from")
-    return source/wanted/done['best']
+        raise CheckpointError(f"{phase} starts from the best checkpoint of {wanted.path.name}, but {wanted.path} is not finished; "
+                              f"run {wanted.path.name} first or set init_from")
+    return wanted.path/done['best']
 
 # %% ../nbs/41_checkpoint.ipynb #cffb67d6
 def average_state_dicts(states:list[dict]) -> dict:

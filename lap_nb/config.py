@@ -10,15 +10,15 @@ from dataclasses import dataclass, field, fields, asdict, replace
 from pathlib import Path
 import numpy as np, torch
 from fastcore.basics import patch
+from .runs import PhaseFolder, get_phase
 
 # %% auto #0
-__all__ = ['PHASES', 'AGGREGATIONS', 'SPEAKER_NETWORKS', 'EMBED_DIMS', 'MARGIN_SCHEDULES', 'PRECISIONS', 'AUGMENT_ON',
-           'FINETUNE_MODES', 'PHASE_PRESETS', 'PROFILES', 'DEMO_PHASES', 'Config', 'ConfigError', 'parse_overrides',
-           'load_config', 'save_config', 'read_config', 'set_seed', 'get_device', 'is_rank_zero', 'package_versions',
-           'make_run_dir']
+__all__ = ['AGGREGATIONS', 'SPEAKER_NETWORKS', 'EMBED_DIMS', 'MARGIN_SCHEDULES', 'PRECISIONS', 'AUGMENT_ON', 'FINETUNE_MODES',
+           'PROFILES', 'RUNTIME_KEYS', 'Config', 'ConfigError', 'parse_overrides', 'profile_chain', 'load_config',
+           'save_config', 'read_config', 'changed_keys', 'write_phase_config', 'read_phase_config', 'set_seed',
+           'get_device', 'is_rank_zero', 'package_versions', 'make_run_dir']
 
 # %% ../nbs/00_config.ipynb #474ce4c1
-PHASES = ('train_frozen', 'train_finetune', 'train_lmft', 'naive_evaluation', 'score_normalize', 'score_calibrate')
 AGGREGATIONS = ('lap', 'superb', 'last')
 SPEAKER_NETWORKS = ('astp', 'xvector', 'ecapa', 'mhfa')
 EMBED_DIMS = dict(astp=192, xvector=512, ecapa=192, mhfa=256)  # each speaker network's embedding size in the public code
@@ -102,6 +102,7 @@ class Config:
     seed: int = 42
     device: str = 'auto'  # auto | cpu | cuda | cuda:N
     ncpu: int = 4  # data-loading workers
+    init_from: str = ''  # checkpoint or earlier run folder a training phase starts from; '' = the best checkpoint of this run's previous phase
     quick_check: bool = False  # a few steps of everything
     description: str = 'Untitled'
 
@@ -223,47 +224,35 @@ def parse_overrides(text:str) -> dict:
         out[_check_key(key.replace('-', '_'))] = val
     return out
 
-# %% ../nbs/00_config.ipynb #ae359003
-PHASE_PRESETS = {
-    'train_frozen': dict(epochs=40, batch_size=512, grad_acc=1, crop_seconds=2.0, lr_max=1e-3, lr_min=1e-5,
-                         weight_decay=5e-5, restart_gamma=1.0, speed_perturb=True, train_frontend=False,
-                         margin=0.3, top_k=5, penalty=0.06, margin_up_epochs=20, n_best=2),
-    'train_finetune': dict(epochs=10, batch_size=512, grad_acc=1, crop_seconds=2.0, lr_max=5e-5, lr_min=5e-6,
-                           weight_decay=1e-5, restart_gamma=0.75, speed_perturb=False, train_frontend=True,
-                           margin_up_epochs=0, n_best=2),
-    'train_lmft': dict(epochs=3, batch_size=128, grad_acc=4, crop_seconds=6.0, lr_max=5e-6, lr_min=5e-6,
-                       weight_decay=1e-5, restart_gamma=0.75, speed_perturb=False, train_frontend=True,
-                       margin=0.5, top_k=0, penalty=0.0, margin_up_epochs=0, n_best=3),
-}
-
 # %% ../nbs/00_config.ipynb #948676b1
 PROFILES = {
-    'paper': {},
-    'demo': dict(data_root='data/synthetic', musan_dir='musan', frontend_cfg='data/models/wavlm-tiny',
-                 lap_dim=128, n_head=4, embed_dim=64, n_subcenters=1, aug_prob=0.2, cohort_size=20, qmf_pairs=2000,
-                 cohort_per_speaker=2, ncpu=0, eval_batch_seconds=120.0, augment_on='workers',
-                 layerdrop=0.0, mask_time_prob=0.0,  # the demo trains a random frontend from scratch: no frontend regularisers
-                 val_trials=('voxceleb1/veri_test2.txt',)),  # O only: the speed option, to stay inside the 10-minute budget
-}
-DEMO_PHASES = {
-    'train_frozen': dict(epochs=2, batch_size=32, margin=0.1, margin_up_epochs=1, lr_max=5e-3, lr_min=1e-4, steps_per_epoch=25),
-    'train_finetune': dict(epochs=3, batch_size=16, margin=0.0, lr_max=3e-3, lr_min=1e-4, weight_decay=5e-5, steps_per_epoch=180),
-    'train_lmft': dict(epochs=1, batch_size=16, grad_acc=2, crop_seconds=3.0, margin=0.2, lr_max=2e-4, lr_min=2e-4, steps_per_epoch=30),
+    'paper': dict(extends=None, source='voxceleb', prepares_missing=False, values={}),
+    'demo': dict(extends='paper', source='synthetic', prepares_missing=True, values=dict(
+        data_root='data/synthetic', musan_dir='musan', frontend_cfg='data/models/wavlm-tiny',
+        lap_dim=128, n_head=4, embed_dim=64, n_subcenters=1, aug_prob=0.2, cohort_size=20, qmf_pairs=2000,
+        cohort_per_speaker=2, ncpu=0, eval_batch_seconds=120.0, augment_on='workers',
+        layerdrop=0.0, mask_time_prob=0.0,  # the demo trains a random frontend from scratch: no frontend regularisers
+        val_trials=('voxceleb1/veri_test2.txt',))),  # O only: the speed option, to stay inside the 10-minute budget
 }
 
+def profile_chain(profile:str) -> list[str]:
+    "`profile` and the profiles it extends, root first."
+    if profile not in PROFILES: raise ConfigError(f"unknown profile {profile!r}; choose one of {tuple(PROFILES)}")
+    chain = [profile]
+    while PROFILES[chain[0]]['extends']: chain.insert(0, PROFILES[chain[0]]['extends'])
+    return chain
+
 # %% ../nbs/00_config.ipynb #abe2708c
-def load_config(profile:str='paper', # 'paper' (public defaults) or 'demo' (embedded default data, tiny model)
+def load_config(profile:str='paper', # a key of `PROFILES`: 'paper' (public defaults) or 'demo' (embedded default data, tiny model)
                 overrides:dict|str|None=None, # dict or upstream-style string, applied last
-                phase:str|None=None, # one of `PHASES`: apply its preset first
+                phase:str|None=None, # a training phase of `lap_nb.runs.PHASE_TABLE`: its presets along the profile chain
                ) -> Config:
     "The config for `profile` and `phase`, with the user's `overrides` applied last."
-    if profile not in PROFILES: raise ConfigError(f"unknown profile {profile!r}; choose one of {tuple(PROFILES)}")
-    if phase is not None and phase not in PHASES: raise ConfigError(f"unknown phase {phase!r}; choose one of {PHASES}")
+    chain = profile_chain(profile)
+    presets = {} if phase is None else get_phase(phase, 'train').presets
     user = parse_overrides(overrides) if isinstance(overrides, str) else dict(overrides or {})
-    cfg = Config().update(PROFILES[profile])
-    if phase in PHASE_PRESETS:
-        cfg = cfg.update(PHASE_PRESETS[phase])
-        if profile == 'demo': cfg = cfg.update(DEMO_PHASES[phase])
+    cfg = Config()
+    for values in [PROFILES[p]['values'] for p in chain] + [presets.get(p, {}) for p in chain]: cfg = cfg.update(values)
     return cfg.update(user)
 
 # %% ../nbs/00_config.ipynb #4c96a398
@@ -276,6 +265,40 @@ def save_config(cfg:Config, path) -> Path:
 def read_config(path) -> Config:
     "Read a config written by `save_config`, checking every key."
     return Config().update(json.loads(Path(path).read_text()))
+
+# %% ../nbs/00_config.ipynb #9be0342d
+RUNTIME_KEYS = ('device', 'ncpu', 'description')  # may change between an interrupted run and its resume
+
+def changed_keys(cfg:Config, saved:dict) -> list[str]:
+    "The keys, runtime keys aside, whose value in `cfg` differs from the JSON dict `saved`."
+    now = json.loads(json.dumps(asdict(cfg)))  # tuples as lists, as they were saved
+    return sorted(k for k, v in now.items() if k not in RUNTIME_KEYS and saved.get(k) != v)
+
+def write_phase_config(cfg:Config, # the resolved config of the phase
+                       folder, # the phase's folder (`Run.phase(p).path`) or evaluation folder (`Run.eval_dir(p)`)
+                      ) -> Path:
+    "Write `folder/config.json`, refusing (`ConfigError`) a different config over a phase that has started training."
+    phase = PhaseFolder(folder)
+    if phase.config.exists() and (phase.last.exists() or phase.done.exists()):
+        changed = changed_keys(cfg, json.loads(phase.config.read_text()))
+        if changed: raise ConfigError(f"{phase.path} has started training with other values of {changed}; resume with the "
+                                      "same config, or train in a new run folder")
+    phase.path.mkdir(parents=True, exist_ok=True)
+    return save_config(cfg, phase.config)
+
+# %% ../nbs/00_config.ipynb #7b6da8c3
+def read_phase_config(folder, # the phase's folder, holding the config.json that the driver wrote
+                      overrides:str='', # a hand run's changes: applied, saved back (`write_phase_config`) and printed
+                     ) -> Config:
+    "The config a phase notebook runs with."
+    path = PhaseFolder(folder).config
+    if not path.exists(): raise ConfigError(f"{path} not found: the driver writes it before the phase runs (lap-nb run ... --run_dir RUN); "
+                                            "for a hand run call lap_nb.driver.resolve_phase first")
+    cfg = read_config(path)
+    if overrides:
+        cfg = cfg.update(parse_overrides(overrides)); write_phase_config(cfg, folder)
+        print(f'{path}: {overrides} applied and saved')
+    return cfg
 
 # %% ../nbs/00_config.ipynb #c3827fe8
 def set_seed(seed:int):
