@@ -7,77 +7,72 @@ from __future__ import annotations
 import argparse, sys
 from pathlib import Path
 import lap_nb
-from .config import PHASES, ConfigError
+from .audio import read_trials
+from .config import PROFILES, ConfigError, load_config
+from .driver import demo, execute_phase, run
+from .evaluate import write_scores
+from .export import SpeakerVerifier, export_pretrained, is_exported
+from .inference import check_out_path, score_trials, verify
+from .prepare import SOURCES, prepare_for
+from .pretrain import pretrain_frontend
+from .runs import RUN_SWITCHES, Run
 
 # %% auto #0
 __all__ = ['make_parser', 'main']
 
 # %% ../nbs/91_cli.ipynb #b6837040
 def _add_run_args(p):
-    for ph in PHASES: p.add_argument(f'--{ph}', action='store_true', help=f'run the {ph} phase')
+    for ph in RUN_SWITCHES: p.add_argument(f'--{ph}', action='store_true', help=f'run the {ph} phase')
     p.add_argument('--prepare', action='store_true', help='prepare the data first (01_prepare_data)')
     p.add_argument('--evaluation_id', help='earlier run (folder or name under --outputs) to load weights from')
     p.add_argument('--description', default='Untitled', help='free text recorded with the run')
     p.add_argument('--quick_check', action='store_true', help='a few steps of everything')
     p.add_argument('--kwargs', default='', help='hyperparameter overrides, e.g. "--batch_size 128 --layer_aggregation last"')
-    p.add_argument('--profile', default='paper', choices=('paper', 'demo'), help='base configuration')
+    p.add_argument('--profile', default='paper', choices=tuple(PROFILES), help='base configuration')
     p.add_argument('--outputs', default='outputs', help='parent folder of run folders')
     p.add_argument('--run_dir', help='continue this run folder (resume an interrupted run)')
     p.add_argument('--log_output', action='store_true', help="stream the notebooks' output")
     p.add_argument('--archives', help='with --prepare and the paper profile: folder of downloaded archives')
 
 def _run(a):
-    from lap_nb.driver import run
-    phases = (['prepare'] if a.prepare else []) + [ph for ph in PHASES if getattr(a, ph)]
-    if not phases: raise ConfigError('no phase selected: pass at least one of ' + ' '.join(f'--{p}' for p in PHASES))
+    phases = (['prepare'] if a.prepare else []) + [ph for ph in RUN_SWITCHES if getattr(a, ph)]
+    if not phases: raise ConfigError('no phase selected: pass at least one of ' + ' '.join(f'--{p}' for p in RUN_SWITCHES))
     print(run(phases, profile=a.profile, overrides=a.kwargs, evaluation_id=a.evaluation_id, description=a.description,
               quick_check=a.quick_check, outputs=a.outputs, run_dir=a.run_dir, log_output=a.log_output, archives=a.archives))
 
 # %% ../nbs/91_cli.ipynb #c779ad05
 def _prepare(a):
-    from lap_nb.prepare import prepare
-    root = a.root or ('data/synthetic' if a.source == 'synthetic' else 'data/voxceleb')
-    print(prepare(a.source, root, seed=a.seed, archives=a.archives, workers=a.workers))
+    profile = next((p for p, v in PROFILES.items() if v['source'] == a.source), next(iter(PROFILES)))  # musan, rirs: the root profile's
+    user = {k: v for k, v in dict(data_root=a.root, seed=a.seed, frontend_cfg=a.frontend).items() if v is not None}
+    data, frontend = prepare_for(load_config(profile, user), a.source, a.archives, a.workers)
+    print(f'data: {data}\nfrontend: {frontend}')
 
 def _demo(a):
-    from lap_nb.driver import demo
     run_dir = demo(outputs=a.outputs, overrides=a.kwargs, log_output=a.log_output, run_dir=a.run_dir)
-    print((run_dir/'results.md').read_text())
+    print(Run(run_dir).report_table.read_text())
     print(run_dir)
 
 def _verify(a):
-    from lap_nb.export import SpeakerVerifier, is_exported
     if is_exported(a.run): score, same = SpeakerVerifier.from_pretrained(a.run, onnx=a.onnx).verify(a.wav_a, a.wav_b, a.method)
-    else:
-        from lap_nb.inference import verify
-        score, same = verify(a.wav_a, a.wav_b, a.run, phase=a.phase, method=a.method, onnx=a.onnx)
+    else: score, same = verify(a.wav_a, a.wav_b, a.run, phase=a.phase, method=a.method, onnx=a.onnx)
     print(f"score {score:.4f}\n{'same' if same else 'different'} speaker")
 
 def _score(a):
-    from lap_nb.export import SpeakerVerifier, is_exported
-    from lap_nb.inference import check_out_path, score_trials
     check_out_path(a.out, a.trials)  # a folder or the trial list itself is refused before any work
     if is_exported(a.run):  # an exported folder: trial paths relative to --root, else to the trial list's folder
-        from lap_nb.audio import read_trials
-        from lap_nb.evaluate import write_scores
         root = a.root or Path(a.trials).parent
         scores = SpeakerVerifier.from_pretrained(a.run, onnx=a.onnx).score_trials(a.trials, root, a.method)
         write_scores(a.out, read_trials(a.trials, root), scores)
     else: scores = score_trials(a.run, a.trials, a.out, root=a.root, phase=a.phase, method=a.method, onnx=a.onnx)
     print(f'{len(scores)} trials scored ({a.method}) -> {a.out}')
 
-def _export(a):
-    from lap_nb.export import export_pretrained
-    print(export_pretrained(a.run, a.out, a.phase, onnx=a.format == 'onnx'))
+def _export(a): print(export_pretrained(a.run, a.out, a.phase, onnx=a.format == 'onnx'))
 
 def _report(a):
-    from lap_nb.driver import execute_phase
     out, runs = Path(a.out).resolve(), [str(Path(r).resolve()) for r in a.runs]  # the notebook runs in the checkout
     print(execute_phase('report', out, dict(RUNS=','.join(runs), OUT_DIR=str(out))))
 
-def _pretrain(a):
-    from lap_nb.pretrain import pretrain_frontend
-    print(pretrain_frontend(a.out, a.data_root, steps=a.steps, seed=a.seed))
+def _pretrain(a): print(pretrain_frontend(a.out, a.data_root, steps=a.steps, seed=a.seed))
 
 # %% ../nbs/91_cli.ipynb #28c69b69
 def make_parser() -> argparse.ArgumentParser:
@@ -85,10 +80,11 @@ def make_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='lap-nb', description='LAP speaker verification: prepare, train, evaluate, verify.')
     p.add_argument('--version', action='version', version=f'lap-nb {lap_nb.__version__}')
     sub = p.add_subparsers(dest='command', required=True, metavar='COMMAND')
-    s = sub.add_parser('prepare', help='prepare the synthetic corpus or real VoxCeleb/MUSAN/RIR data')
-    s.add_argument('--source', default='synthetic', choices=('synthetic', 'voxceleb', 'musan', 'rirs'))
-    s.add_argument('--root', help='output folder (default data/synthetic or data/voxceleb)')
-    s.add_argument('--seed', type=int, default=0)
+    s = sub.add_parser('prepare', help="prepare a profile's data and frontend, as `lap-nb run --prepare` does")
+    s.add_argument('--source', default='synthetic', choices=SOURCES)
+    s.add_argument('--root', help="output folder (default: the profile's data_root, data/synthetic or data/voxceleb)")
+    s.add_argument('--seed', type=int, help="seed of the synthetic corpus (default: the profile's seed)")
+    s.add_argument('--frontend', help="frontend to prepare (default: the profile's frontend_cfg; a missing local folder is built)")
     s.add_argument('--archives', help='folder holding the downloaded archives (real data)')
     s.add_argument('--workers', type=int, default=4)
     s.set_defaults(func=_prepare)

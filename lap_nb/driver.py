@@ -11,19 +11,13 @@ from pathlib import Path
 import papermill as pm
 from jupyter_client.manager import AsyncKernelManager
 import lap_nb
-from .config import PHASES, ConfigError, is_rank_zero, load_config, make_run_dir, parse_overrides, save_config
+from .config import (PROFILES, ConfigError, is_local_path, is_rank_zero, load_config, make_run_dir, parse_overrides, read_config,
+                           save_config, write_phase_config)
+from .runs import EVAL_SWITCHES, RUN_SWITCHES, TRAIN_PHASES, Run, get_phase, last_finished_phase, scoring_methods
 
 # %% auto #0
-__all__ = ['PHASE_NOTEBOOKS', 'TRAIN_PHASES', 'EVAL_METHODS', 'repo_root', 'check_parameters', 'PhaseError', 'error_line',
-           'execute_phase', 'is_local_path', 'resolve_paths', 'missing_inputs', 'prepare_data', 'resume_command',
-           'failure_marked', 'run', 'demo']
-
-# %% ../nbs/90_driver.ipynb #909a5988
-PHASE_NOTEBOOKS = {'prepare': '01_prepare_data.ipynb', 'train_frozen': '02_train_frozen.ipynb',
-                   'train_finetune': '03_finetune.ipynb', 'train_lmft': '04_lmft.ipynb',
-                   'evaluate': '05_evaluate.ipynb', 'report': '06_report.ipynb'}
-TRAIN_PHASES = PHASES[:3]
-EVAL_METHODS = {'naive_evaluation': 'naive', 'score_normalize': 'asnorm', 'score_calibrate': 'qmf'}
+__all__ = ['repo_root', 'check_parameters', 'PhaseError', 'error_line', 'execute_phase', 'resolve_paths', 'missing_inputs',
+           'prepare_data', 'resolve_phase', 'resolve_evaluation', 'resume_command', 'failure_marked', 'run', 'demo']
 
 # %% ../nbs/90_driver.ipynb #ef1cf88b
 def repo_root() -> Path:
@@ -77,7 +71,7 @@ def _papermill(nb, out, params:dict, cwd, log_output:bool):
     if failed: raise failed[0]
 
 # %% ../nbs/90_driver.ipynb #4872979e
-def execute_phase(name:str, # key of `PHASE_NOTEBOOKS`
+def execute_phase(name:str, # a phase of `lap_nb.runs.PHASE_TABLE`
                   run_dir, # run folder: the executed notebook goes to `run_dir/notebooks/`
                   params:dict, # papermill parameters, checked against the notebook
                   tag:str='', # suffix of the executed notebook's name
@@ -85,11 +79,11 @@ def execute_phase(name:str, # key of `PHASE_NOTEBOOKS`
                  ) -> Path:
     "Execute one phase notebook with papermill (cwd = repository root) and return the executed copy; `PhaseError` if it fails."
     root = repo_root()
-    nb = root/'nbs'/'phases'/PHASE_NOTEBOOKS[name]
+    nb = root/'nbs'/'phases'/get_phase(name).notebook
     check_parameters(nb, params)
     stem = nb.stem + (f'-{tag}' if tag else '')
     if is_rank_zero():
-        out = Path(run_dir)/'notebooks'/f'{stem}.ipynb'
+        out = Run(run_dir).notebooks/f'{stem}.ipynb'
         out.parent.mkdir(parents=True, exist_ok=True)
         n = 2
         while out.exists(): out = out.with_name(f'{stem}-{n}.ipynb'); n += 1
@@ -100,11 +94,6 @@ def execute_phase(name:str, # key of `PHASE_NOTEBOOKS`
     return out
 
 # %% ../nbs/90_driver.ipynb #f4ee367c
-def is_local_path(text:str) -> bool:
-    "A local path rather than a hub id `owner/name`: it exists, is absolute, starts with '.', or has other than two parts."
-    p = Path(text)
-    return p.exists() or p.is_absolute() or text.startswith('.') or len(p.parts) != 2
-
 def resolve_paths(cfg, # the loaded config
                   given:dict, # the user's overrides, parsed: their paths are relative to `start`
                   start=None, # the folder the command started from; None = the current folder
@@ -119,19 +108,19 @@ def missing_inputs(cfg, # with absolute paths (`resolve_paths`)
                   ) -> list[str]:
     "The files and folders the `phases` will read that do not exist."
     root, train = Path(cfg.data_root), any(p in TRAIN_PHASES for p in phases)
-    need = [root/cfg.train_dir, root/cfg.eval_dir, *(root/t for t in cfg.trial_lists)] if train or any(p in EVAL_METHODS for p in phases) else []
+    need = [root/cfg.train_dir, root/cfg.eval_dir, *(root/t for t in cfg.trial_lists)] if train or any(p in EVAL_SWITCHES for p in phases) else []
     if train and cfg.aug_prob > 0: need += [root/cfg.musan_dir, root/cfg.rir_dir]
     if need and is_local_path(cfg.frontend_cfg): need.append(Path(cfg.frontend_cfg)/'config.json')
     return [str(p) for p in need if not p.exists()]
 
 def _plan(phases, profile, cfg) -> list:
-    "`phases`, with 'prepare' first when the demo's embedded data is missing; a `ConfigError` naming what else is missing."
-    missing = [] if 'prepare' in phases else missing_inputs(cfg, phases)
-    if missing and profile == 'demo':
-        print(f"{missing[0]} is missing: building the embedded demo data first (lap-nb prepare --source synthetic)")
+    "`phases`, with 'prepare' first when data is missing and the profile builds its own; else a `ConfigError` naming what is missing."
+    missing, source = [] if 'prepare' in phases else missing_inputs(cfg, phases), PROFILES[profile]['source']
+    if missing and PROFILES[profile]['prepares_missing']:
+        print(f"{missing[0]} is missing: building it first (lap-nb prepare --source {source})")
         return ['prepare', *phases]
     if missing: raise ConfigError(f"missing before any work: {', '.join(missing[:3])}{' ...' if len(missing) > 3 else ''}; prepare the "
-                                  "data (lap-nb prepare --source voxceleb --archives DIR) or point --kwargs '--data_root DIR' at it")
+                                  f"data (lap-nb prepare --source {source} --archives DIR) or point --kwargs '--data_root DIR' at it")
     return list(phases)
 
 # %% ../nbs/90_driver.ipynb #83fef418
@@ -142,29 +131,44 @@ def _resolve_run(evaluation_id, outputs):
     if not path.is_dir(): raise FileNotFoundError(f"evaluation_id {evaluation_id!r}: no run folder {path}")
     return path.resolve()
 
-def _last_trained(run_dir):
-    done = [p for p in TRAIN_PHASES if (Path(run_dir)/p/'done.json').exists()]
-    if not done: raise FileNotFoundError(f"{run_dir} has no finished training phase to evaluate")
-    return done[-1]
-
 # %% ../nbs/90_driver.ipynb #7aa49f02
-def prepare_data(cfg, run_dir, source:str='synthetic', archives=None, log_output=False) -> Path:
-    "Run `01_prepare_data` for `cfg.data_root` (and the frontend, when it is a local folder still to be built)."
-    return execute_phase('prepare', run_dir, dict(SOURCE=source, ROOT=cfg.data_root, SEED=cfg.seed, ARCHIVES=archives,
-                                                  RUN_DIR=str(run_dir), FRONTEND=cfg.frontend_cfg), log_output=log_output)
+def prepare_data(run_dir, # a run folder holding its config.json: the data root, seed and frontend come from there
+                 source:str='synthetic', # `lap_nb.prepare.SOURCES`
+                 archives=None, # folder of the downloaded archives (real data)
+                 log_output:bool=False) -> Path:
+    "Run `01_prepare_data` into `run_dir`: the data of the run's config, and its frontend when that is a local folder still to be built."
+    return execute_phase('prepare', run_dir, dict(RUN_DIR=str(run_dir), SOURCE=source, ARCHIVES=archives), log_output=log_output)
 
 # %% ../nbs/90_driver.ipynb #7ba10f94
 def _absolute(profile, overrides) -> tuple:
-    "`(cfg, overrides, as_given)`: local paths made absolute in both (appended to the string, so the phase notebooks get them too)."
-    given, cfg = parse_overrides(overrides or ''), load_config(profile, overrides)  # fails here on a bad key or value
-    paths = resolve_paths(cfg, given)
-    overrides = (overrides or '') + ''.join(f' --{k} {shlex.quote(v)}' for k, v in paths.items())
-    return cfg.update(paths), overrides, {k: getattr(cfg, k) for k in paths}
+    "`(cfg, user, as_given)`: the run's config and the user's overrides (a dict), local paths made absolute in both."
+    user, cfg = parse_overrides(overrides or ''), load_config(profile, overrides)  # fails here on a bad key or value
+    paths = resolve_paths(cfg, user)
+    return cfg.update(paths), {**user, **{k: v for k, v in paths.items() if k in user}}, {k: getattr(cfg, k) for k in paths}
 
 def _record_paths(run_dir, as_given:dict):
     "Keep the paths as they were given in run_info.json, beside the absolute ones in config.json."
-    info = Path(run_dir)/'run_info.json'
+    info = Run(run_dir).info
     if is_rank_zero() and info.exists(): info.write_text(json.dumps({**json.loads(info.read_text()), 'paths_as_given': as_given}, indent=2))
+
+# %% ../nbs/90_driver.ipynb #9767951d
+def resolve_phase(run_dir, # the run folder
+                  phase:str, # a training phase
+                  profile:str='demo', # a key of `PROFILES`
+                  overrides:dict|str|None=None, # the user's overrides, local paths absolute
+                 ) -> Path:
+    "Write `<run>/<phase>/config.json` for a training phase (refused over a started phase with other values)."
+    return write_phase_config(load_config(profile, overrides, phase=phase), Run(run_dir).phase(phase).path)
+
+def resolve_evaluation(run_dir, # the run folder
+                       phase:str, # the trained phase to evaluate
+                       overrides:dict|str|None=None, # the user's overrides, applied to the phase's own config
+                      ) -> Path:
+    "Write `<run>/eval/<phase>/config.json`: the config `phase` trained with, plus `overrides`."
+    run = Run(run_dir)
+    if not run.phase(phase).config.exists(): raise FileNotFoundError(f"{run.phase(phase).config} not found: train {phase} first")
+    user = parse_overrides(overrides) if isinstance(overrides, str) else dict(overrides or {})
+    return write_phase_config(read_config(run.phase(phase).config).update(user), run.eval_dir(phase))
 
 # %% ../nbs/90_driver.ipynb #93486e01
 def resume_command(command:str, # 'run' or 'demo'
@@ -195,8 +199,8 @@ def failure_marked(run_dir, # the run folder
         if is_rank_zero(): marker.unlink(missing_ok=True)
 
 # %% ../nbs/90_driver.ipynb #045b5c24
-def run(phases, # training/evaluation switches (subset of `PHASES`), plus optionally 'prepare'
-        profile:str='demo', # 'demo' (embedded default) or 'paper'
+def run(phases, # training/evaluation switches (subset of `lap_nb.runs.RUN_SWITCHES`), plus optionally 'prepare'
+        profile:str='demo', # a key of `PROFILES`: 'demo' (embedded default) or 'paper'
         overrides:str='', # upstream-style '--key value' string, checked before anything runs
         evaluation_id:str|None=None, # earlier run (folder or name under `outputs`) to load weights from
         description:str='Untitled', # recorded in the run's config
@@ -208,32 +212,34 @@ def run(phases, # training/evaluation switches (subset of `PHASES`), plus option
         archives:str|None=None, # folder of downloaded VoxCeleb/MUSAN/RIR archives, for 'prepare' with the paper profile
        ) -> Path:
     "Run the selected phases in order through their notebooks; return the run folder (marked `FAILED.json` if one fails)."
-    unknown = [p for p in phases if p not in PHASES and p != 'prepare']
-    if unknown: raise ConfigError(f"unknown phase(s) {unknown}; choose from {('prepare',) + PHASES}")
-    extra = f" --description {description!r}" + (' --quick_check true' if quick_check else '')
-    cfg, given, as_given = _absolute(profile, (overrides or '') + extra)
+    unknown = [p for p in phases if p not in RUN_SWITCHES and p != 'prepare']
+    if unknown: raise ConfigError(f"unknown phase(s) {unknown}; choose from {('prepare',) + RUN_SWITCHES}")
+    extra = f" --description {shlex.quote(description)}" + (' --quick_check true' if quick_check else '')
+    cfg, user, as_given = _absolute(profile, (overrides or '') + extra)
     outputs = Path(outputs).resolve()
     source = _resolve_run(evaluation_id, outputs)
     switches = dict.fromkeys(phases, True)
     phases = _plan(phases, profile, cfg)  # fails here on missing data, before a run folder exists
-    evals = [EVAL_METHODS[p] for p in PHASES[3:] if p in phases]
-    trains = [p for p in TRAIN_PHASES if p in phases]
+    methods, trains = scoring_methods(phases), [p for p in TRAIN_PHASES if p in phases]
     created = run_dir is None and (source is None or bool(trains))
     if created: run_dir = make_run_dir(outputs, name, cfg); _record_paths(run_dir, as_given)
-    run_dir = Path(run_dir or source).resolve()
-    resume = resume_command('run', run_dir, **switches, profile=profile, kwargs=overrides, evaluation_id=source,
+    run = Run(Path(run_dir or source).resolve())
+    if is_rank_zero() and not run.config.exists(): run.path.mkdir(parents=True, exist_ok=True); save_config(cfg, run.config)
+    resume = resume_command('run', run.path, **switches, profile=profile, kwargs=overrides, evaluation_id=source,
                             description=None if description == 'Untitled' else description, quick_check=quick_check,
                             log_output=log_output, archives=archives)
-    with failure_marked(run_dir, resume, created):
-        if 'prepare' in phases: prepare_data(cfg, run_dir, 'synthetic' if profile == 'demo' else 'voxceleb', archives, log_output)
+    with failure_marked(run.path, resume, created):
+        if 'prepare' in phases: prepare_data(run.path, PROFILES[profile]['source'], archives, log_output)
         for i, phase in enumerate(trains):
-            init = str(source) if (i == 0 and source is not None) else None
-            execute_phase(phase, run_dir, dict(RUN_DIR=str(run_dir), PROFILE=profile, OVERRIDES=given, INIT_FROM=init), log_output=log_output)
-        if evals:
-            phase = trains[-1] if trains else _last_trained(run_dir)
-            execute_phase('evaluate', run_dir, dict(RUN_DIR=str(run_dir), PHASE=phase, METHODS=','.join(evals), OVERRIDES=given),
-                          tag=phase, log_output=log_output)
-    return run_dir
+            init = {'init_from': str(source)} if (i == 0 and source is not None) else {}
+            if is_rank_zero(): resolve_phase(run.path, phase, profile, {**user, **init, **{k: getattr(cfg, k) for k in as_given}})
+            execute_phase(phase, run.path, dict(RUN_DIR=str(run.path), PHASE=phase), log_output=log_output)
+        if methods:
+            phase = trains[-1] if trains else last_finished_phase(run.path)
+            if is_rank_zero(): resolve_evaluation(run.path, phase, {k: v for k, v in user.items() if k not in ('description', 'quick_check')})
+            execute_phase(next(s for s in EVAL_SWITCHES if s in phases), run.path,
+                          dict(RUN_DIR=str(run.path), PHASE=phase, METHODS=','.join(methods)), tag=phase, log_output=log_output)
+    return run.path
 
 # %% ../nbs/90_driver.ipynb #dfaaf7bb
 def demo(outputs='outputs', # parent of run folders
@@ -242,20 +248,18 @@ def demo(outputs='outputs', # parent of run folders
          run_dir=None, # continue this demo run folder (after a failure or Ctrl-C) instead of creating one
         ) -> Path:
     "Run the whole embedded-default pipeline plus a SUPERB baseline and the MFCC floor; return the run folder."
-    cfg, given, as_given = _absolute('demo', overrides)
+    from lap_nb.baselines import mfcc_floor  # heavy (transformers, torchaudio through evaluate): only the demo needs it in this process
+    cfg, user, as_given = _absolute('demo', overrides)
     created = run_dir is None
     if created: run_dir = make_run_dir(Path(outputs).resolve(), 'demo', cfg); _record_paths(run_dir, as_given)
     run_dir = Path(run_dir).resolve()
+    superb, mfcc = Run(run_dir).baseline('superb'), Run(run_dir).baseline('mfcc')
     kw = dict(profile='demo', log_output=log_output)
     with failure_marked(run_dir, resume_command('demo', run_dir, kwargs=overrides, log_output=log_output), created):
-        prepare_data(cfg, run_dir, log_output=log_output)
+        prepare_data(run_dir, PROFILES['demo']['source'], log_output=log_output)
         for phase in TRAIN_PHASES:
-            run([phase, *PHASES[3:]], overrides=given, run_dir=run_dir, **kw)
-        superb = run_dir/'superb'
-        superb.mkdir(exist_ok=True)
-        save_config(cfg.update(layer_aggregation='superb'), superb/'config.json')
-        run(['train_frozen', 'naive_evaluation'], overrides=f'{given} --layer_aggregation superb', run_dir=superb, **kw)
-        from .baselines import mfcc_floor  # torch and torchaudio in this process only for the demo
-        mfcc_floor(cfg, run_dir/'mfcc')  # the classical floor, a run folder of its own for the report
-        execute_phase('report', run_dir, dict(RUNS=f"{run_dir},{superb},{run_dir/'mfcc'}", OUT_DIR=str(run_dir)), log_output=log_output)
+            run([phase, *EVAL_SWITCHES], overrides=overrides, run_dir=run_dir, **kw)
+        run(['train_frozen', 'naive_evaluation'], overrides=f'{overrides} --layer_aggregation superb', run_dir=superb.path, **kw)
+        mfcc_floor(cfg, mfcc.path)  # the classical floor, a run folder of its own for the report
+        execute_phase('report', run_dir, dict(RUNS=f"{run_dir},{superb.path},{mfcc.path}", OUT_DIR=str(run_dir)), log_output=log_output)
     return run_dir

@@ -14,11 +14,12 @@ from fastcore.basics import patch
 from types import SimpleNamespace
 from transformers import (AutoConfig, AutoFeatureExtractor, AutoModel, SeamlessM4TFeatureExtractor, Wav2Vec2FeatureExtractor,
                           WavLMConfig)
-from .config import FINETUNE_MODES
+from .config import FINETUNE_MODES, is_local_path
 
 # %% auto #0
 __all__ = ['WAVLM_SIZES', 'SUPPORTED_MODEL_TYPES', 'FrontendError', 'wavlm_config', 'frontend_config', 'build_random_frontend',
-           'build_random_wavlm', 'ensure_default_frontend', 'Frontend', 'load_frontend', 'kaldi_fbank', 'FbankFrontend']
+           'build_random_wavlm', 'ensure_default_frontend', 'prepare_frontend', 'Frontend', 'load_frontend',
+           'kaldi_fbank', 'FbankFrontend']
 
 # %% ../nbs/20_frontends.ipynb #023487bc
 class FrontendError(ValueError):
@@ -109,6 +110,15 @@ def ensure_default_frontend(path='data/models/wavlm-tiny', # folder of a tiny fr
     try: tmp.rename(path)  # atomic: concurrent callers (e.g. DDP ranks) never see a half-written folder
     except OSError: shutil.rmtree(tmp)  # another process finished first
     return path
+
+# %% ../nbs/20_frontends.ipynb #3324dc19
+def prepare_frontend(frontend:str, # `Config.frontend_cfg`: hub id or local folder
+                    ) -> str:
+    "Build a missing local frontend folder (`ensure_default_frontend`); a hub id is left as it is. Says which it was."
+    if not is_local_path(frontend): return f'{frontend} (hub id, fetched on first use)'
+    existed = Path(frontend).exists()
+    ensure_default_frontend(frontend)
+    return f"{frontend} (local folder{'' if existed else ', built: tiny random'})"
 
 # %% ../nbs/20_frontends.ipynb #a52eb619
 def _hub_reachable(timeout:float=3.0) -> bool:

@@ -122,6 +122,7 @@ class Run:
     def embeddings(self) -> Path: return self.path/'embeddings'  # the embedding cache
     @property
     def prepare(self) -> Path: return self.path/'prepare'  # figures of the data preparation
+    def prepare_figure(self, name:str) -> Path: return self.prepare/f'{name}.png'
     def phase(self, name:str) -> PhaseFolder: return PhaseFolder(self.path/get_phase(name, 'train').name)
     def eval_dir(self, phase:str) -> Path:  # scores, back-end, figures of a training phase (or of UNTRAINED)
         return self.path/'eval'/(phase if phase == UNTRAINED else get_phase(phase, 'train').name)
