@@ -11,30 +11,20 @@ import numpy as np, soundfile as sf
 from tqdm.auto import tqdm
 from .audio import load_audio, save_audio, read_trials
 from .synthetic import make_synthetic_corpus
-from .augment import index_sources
+from .augment import Augmenter, index_sources, speed_perturb
+from .config import Config
+from .datasets import train_list
+from .frontends import prepare_frontend
 
 # %% auto #0
-__all__ = ['KNOWN_MD5', 'TRIAL_FILES', 'AUDIO_EXTS', 'VOX_URL', 'DOWNLOADS', 'SOURCES', 'PrepareError', 'train_list', 'md5sum',
-           'read_md5_list', 'verify_file', 'join_parts', 'extract', 'wav_complete', 'convert_audio', 'convert_tree',
-           'prepare_voxceleb', 'split_musan', 'prepare_musan', 'prepare_rirs', 'download_commands', 'prepare']
+__all__ = ['KNOWN_MD5', 'TRIAL_FILES', 'AUDIO_EXTS', 'VOX_URL', 'DOWNLOADS', 'SOURCES', 'PrepareError', 'md5sum', 'read_md5_list',
+           'verify_file', 'join_parts', 'extract', 'wav_complete', 'convert_audio', 'convert_tree', 'prepare_voxceleb',
+           'split_musan', 'prepare_musan', 'prepare_rirs', 'download_commands', 'prepare', 'prepare_for',
+           'data_summary', 'speaker_examples', 'augmentation_views']
 
 # %% ../nbs/12_prepare.ipynb #73443445
 class PrepareError(ValueError):
     "Data preparation cannot go on: a checksum mismatch, a missing tool or missing inputs."
-
-def train_list(root_train_dir, # folder of <spk>/<video>/<utt>.wav
-               rebuild:bool=False, # rescan even when the cached list is newer than the folder
-              ) -> tuple:
-    "(files relative to `root_train_dir`, sorted speaker ids, int64 labels), cached in the folder's sibling train_list.txt."
-    root = Path(root_train_dir); cache = root.parent / 'train_list.txt'
-    if not root.is_dir(): raise PrepareError(f"training folder not found: {root}")
-    if rebuild or not cache.is_file() or cache.stat().st_mtime < root.stat().st_mtime:
-        files = sorted(str(f.relative_to(root)) for f in root.glob('*/*/*.wav'))
-        if not files: raise PrepareError(f"no <speaker>/<video>/<utterance>.wav files under {root}")
-        cache.write_text(''.join(f'{f} {f.split("/")[0]}\n' for f in files))
-    files, spk = zip(*(line.split() for line in cache.read_text().splitlines()))
-    speakers = sorted(set(spk)); pos = {s: i for i, s in enumerate(speakers)}
-    return list(files), speakers, np.array([pos[s] for s in spk], np.int64)
 
 # %% ../nbs/12_prepare.ipynb #8a69b9de
 KNOWN_MD5 = {
@@ -272,3 +262,65 @@ def prepare(source:str, # one of SOURCES
         if archives is None: raise PrepareError("source 'voxceleb' needs archives=<folder with the VoxCeleb archives or extracted trees>")
         return prepare_voxceleb(root, archives, workers, kw.get('md5_list'))
     return (prepare_musan if source == 'musan' else prepare_rirs)(root, archives, kw.get('md5_list'))
+
+# %% ../nbs/12_prepare.ipynb #433ed8d0
+def prepare_for(cfg, # a run's config: `data_root`, `seed` (synthetic corpus) and `frontend_cfg`
+                source:str, # one of SOURCES
+                archives=None, # folder with archives / extracted trees (real data)
+                workers:int=4, # parallel processes (synthetic) or conversion threads (voxceleb)
+                **kw, # passed to `prepare`
+               ) -> tuple:
+    "Prepare `source` under `cfg.data_root` and the config's frontend; returns (data folder, what the frontend is)."
+    return prepare(source, cfg.data_root, cfg.seed, archives, workers, **kw), prepare_frontend(cfg.frontend_cfg)
+
+# %% ../nbs/12_prepare.ipynb #a6caf7ac
+def data_summary(root, # data root
+                 train_dir:str=Config.train_dir, # training speakers, relative to `root`
+                 eval_dir:str=Config.eval_dir, # evaluation utterances, relative to `root`
+                 trial_lists=Config.trial_lists, # trial list files, relative to `root` (or absolute)
+                ) -> dict:
+    "Utterances and speakers of the training set; trials, targets, files and speakers of each trial list present."
+    root, summary = Path(root), {}
+    if (root/train_dir).is_dir():
+        files, speakers, _ = train_list(root/train_dir)
+        summary['train'] = dict(utterances=len(files), speakers=len(speakers))
+    for path in (root/p for p in trial_lists):
+        if not path.is_file(): continue
+        t = read_trials(path, root/eval_dir)
+        summary[path.name] = dict(trials=len(t), target=int(t.labels.sum()), files=len(t.files),
+                                  speakers=len({f.split('/')[0] for f in t.files}))
+    return summary
+
+# %% ../nbs/12_prepare.ipynb #6237d23d
+def speaker_examples(root, # data root
+                     train_dir:str=Config.train_dir, # training speakers, relative to `root`
+                     n:int=4, # speakers, spread evenly over the sorted speaker ids
+                     seconds:float=4.0, # kept from the start of each utterance
+                     sample_rate:int=16000,
+                    ) -> dict:
+    "The first utterance of each of `n` training speakers, cut to `seconds`: file -> (samples,) waveform; {} without training audio."
+    folder = Path(root)/train_dir
+    if not folder.is_dir(): return {}
+    files, speakers, labels = train_list(folder)
+    picks = [files[np.flatnonzero(labels == s)[0]] for s in np.unique(np.linspace(0, len(speakers) - 1, n).astype(int))]
+    return {f: load_audio(folder/f, sample_rate)[:int(seconds * sample_rate)] for f in picks}
+
+# %% ../nbs/12_prepare.ipynb #349077a0
+def augmentation_views(root, # data root
+                       train_dir:str=Config.train_dir, musan_dir:str=Config.musan_dir, rir_dir:str=Config.rir_dir, # relative to `root`
+                       seconds:float=3.0, # of the first training utterance
+                       seed:int=0, # the same noise draw for every view
+                       sample_rate:int=16000,
+                      ) -> dict:
+    "The first training utterance clean, speed-perturbed and through each corruption whose sources exist: name -> waveform."
+    clean = next(iter(speaker_examples(root, train_dir, 1, seconds, sample_rate).values()), None)
+    if clean is None: return {}
+    views = {'clean': clean, 'speed 0.9': speed_perturb(clean, 0.9, sample_rate), 'speed 1.1': speed_perturb(clean, 1.1, sample_rate)}
+    sources = [Path(root)/d if (Path(root)/d).is_dir() else None for d in (musan_dir, rir_dir)]
+    if sources == [None, None]: return views
+    aug, rng = Augmenter(*sources, sample_rate=sample_rate), lambda: np.random.default_rng(seed)
+    if 'reverb' in aug.kinds: views['reverb'] = aug.reverb(clean, rng())
+    for kind, cat in (('noise', 'noise'), ('music', 'music'), ('babble', 'speech')):
+        if kind in aug.kinds: views[kind] = aug.additive(clean, cat, rng(), full=True)[0]
+    if 'tv' in aug.kinds: views['tv'] = aug.additive(views['babble'], 'music', rng(), full=True)[0]  # babble under music
+    return views

@@ -16,8 +16,8 @@ from .audio import load_audio, fit_length, read_trials, Trials
 from .checkpoint import save_atomic, load_checkpoint, rng_state, set_rng_state
 from .config import set_seed
 from .frontends import Frontend, build_random_frontend, load_frontend, _quiet_transformers
+from .datasets import train_list
 from .metrics import eer
-from .prepare import train_list
 from .train import MetricsLog
 
 # %% auto #0
