@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np, pandas as pd, torch, torchaudio
 from .audio import load_audio
 from .config import Config
-from .evaluate import RESULT_COLUMNS, _stack_trials, eval_root, read_trial_lists, result_row, write_scores
+from .evaluate import RESULT_COLUMNS, stack_trials, eval_root, read_trial_lists, result_row, write_scores
 from .scoring import naive_scores
 
 # %% auto #0
@@ -39,7 +39,7 @@ def mfcc_floor(cfg:Config, # data_root, eval_dir, trial_lists, sample_rate; seed
     files = sorted(set().union(*(t.files for t in lists.values())))
     x = np.stack([mfcc_statistics(load_audio(eval_root(cfg)/f, cfg.sample_rate), cfg.sample_rate) for f in files])
     x = (x - x.mean(0)) / np.maximum(x.std(0), 1e-8)  # each dimension standardised over the evaluation utterances
-    enroll_idx, test_idx, splits = _stack_trials(files, lists)
+    enroll_idx, test_idx, splits = stack_trials(files, lists)
     rows = []
     for (name, trials), scores in zip(lists.items(), np.split(naive_scores(x, enroll_idx, test_idx, 0), splits)):
         write_scores(out_dir/'eval'/MFCC_FLOOR['phase']/f'scores_{name}_naive.txt', trials, scores)

@@ -10,18 +10,18 @@ from pathlib import Path
 import numpy as np, pandas as pd, torch
 from fastcore.basics import patch
 from .audio import read_trials
-from .checkpoint import average_state_dicts, load_checkpoint, load_model_state, phase_checkpoints
+from .checkpoint import phase_checkpoints
 from .config import Config, get_device, read_config
 from .embeddings import extract_embeddings, file_key, rank_world
 from .metrics import eer, eer_ci, eer_threshold, verification_metrics
-from .model import build_model
-from .prepare import train_list
+from .datasets import train_list
+from .model import load_model
 from .scoring import METHODS, QMF, naive_scores, score_by, speaker_means, train_qmf
 
 # %% auto #0
 __all__ = ['RESULT_COLUMNS', 'data_path', 'eval_root', 'train_root', 'cohort_files', 'ScoringBackend', 'load_phase_model',
-           'write_scores', 'read_scores', 'result_row', 'read_trial_lists', 'fit_backend', 'evaluate_run',
-           'centring_mean', 'validation_eers', 'validation_eer']
+           'write_scores', 'read_scores', 'result_row', 'read_trial_lists', 'stack_trials', 'fit_backend',
+           'evaluate_run', 'centring_mean', 'validation_eers', 'validation_eer']
 
 # %% ../nbs/33_evaluate.ipynb #92ec03dd
 RESULT_COLUMNS = ('aggregation', 'phase', 'scoring', 'trials', 'eer_percent', 'eer_ci_low', 'eer_ci_high', 'min_dcf_001', 'min_dcf_005')
@@ -93,14 +93,10 @@ def load_phase_model(run_dir, # the run folder
                      checkpoints:list|None=None, # checkpoint files relative to `run_dir`; None = the phase's `n_best_models` best
                      build=None, # cfg -> nn.Module; None = `lap_nb.model.build_model`
                     ) -> tuple:
-    "The phase's model in eval mode, with the average of its best checkpoints: `(model, checkpoint files relative to run_dir)`."
+    "Which checkpoints of `phase` make its model (`lap_nb.model.load_model` averages them): `(model in eval mode, checkpoint files relative to run_dir)`."
     run_dir = Path(run_dir)
     paths = [run_dir/c for c in checkpoints] if checkpoints else phase_checkpoints(run_dir, phase)[:max(1, cfg.n_best_models)]
-    ckpts = [load_checkpoint(p) for p in paths]
-    states = [c['model'] for c in ckpts]
-    model = (build or build_model)(cfg)
-    load_model_state(model, states[0] if len(states) == 1 else average_state_dicts(states), cfg, ckpts[0].get('config'), source=paths[0])
-    return model.eval(), [str(p.relative_to(run_dir)) for p in paths]
+    return load_model(cfg, paths, build), [str(p.relative_to(run_dir)) for p in paths]
 
 # %% ../nbs/33_evaluate.ipynb #cd0400ad
 def write_scores(path, # destination text file
@@ -154,7 +150,7 @@ def _embed_all(model, cfg, lists, run_dir, model_key, device, progress):
     cohort, speakers = cohort_files(cfg)
     return files, extract_embeddings(model, files, eval_root(cfg), **kw), extract_embeddings(model, cohort, train_root(cfg), **kw), speakers
 
-def _stack_trials(files, lists):
+def stack_trials(files, lists):
     "Every list's trials as rows of the union `files`: `(enroll_idx, test_idx, split points between lists)`."
     pos = {f: i for i, f in enumerate(files)}
     rows = [np.array([pos[f] for f in t.files], np.int64) for t in lists.values()]  # each list's files -> union rows
@@ -187,7 +183,7 @@ def evaluate_run(run_dir, # the run folder (holds config.json and <phase>/best/)
     files, trial_emb, cohort, speakers = _embed_all(model.to(device), cfg, lists, run_dir, file_key(*(run_dir/c for c in checkpoints)),
                                                     device, progress)
     backend = fit_backend(cfg, cohort, speakers, methods, checkpoints)
-    enroll_idx, test_idx, splits = _stack_trials(files, lists)
+    enroll_idx, test_idx, splits = stack_trials(files, lists)
     out, rows, writer = run_dir/'eval'/phase, [], rank_world()[0] == 0  # under DDP every rank scores (cheap); rank 0 writes
     for method in methods:
         per_list = np.split(backend.score(method, trial_emb['emb'], trial_emb['durations'], enroll_idx, test_idx), splits)
@@ -219,7 +215,7 @@ def validation_eers(model:torch.nn.Module, # (B, N) waves, (B,) lengths -> (B, E
     files = sorted(set().union(*(t.files for t in lists.values())))
     emb = extract_embeddings(model, files, eval_root(cfg), cfg.eval_batch_seconds, device, sample_rate=cfg.sample_rate, progress=False,
                              window_seconds=cfg.max_window_seconds)['emb']
-    enroll_idx, test_idx, splits = _stack_trials(files, lists)
+    enroll_idx, test_idx, splits = stack_trials(files, lists)
     scores = np.split(naive_scores(emb, enroll_idx, test_idx, centring_mean(model, cfg, device)), splits)
     return {name: eer(s, t.labels) for (name, t), s in zip(lists.items(), scores)}
 

@@ -4,15 +4,17 @@
 
 # %% ../nbs/24_model.ipynb #c89ff907
 from __future__ import annotations
+from pathlib import Path
 import torch
 from torch import nn
 from .config import Config
+from .checkpoint import CheckpointError, average_state_dicts, load_checkpoint, load_model_state
 from .frontends import Frontend, load_frontend
 from .aggregation import LayerAttentivePooling, get_aggregation
 from .backends import ASTP, get_backend
 
 # %% auto #0
-__all__ = ['init_head', 'build_head', 'EmbeddingMean', 'SpeakerModel', 'build_model']
+__all__ = ['init_head', 'build_head', 'EmbeddingMean', 'SpeakerModel', 'build_model', 'load_model']
 
 # %% ../nbs/24_model.ipynb #d540f6f7
 def init_head(*modules:nn.Module):
@@ -105,3 +107,17 @@ def build_model(cfg:Config, # frontend_cfg, train_frontend, finetune_mode and lo
     if frontend is None: frontend = load_frontend(cfg.frontend_cfg, cfg.train_frontend, cfg.layerdrop, cfg.mask_time_prob)
     frontend.set_finetune(cfg.finetune_mode, cfg.lora_rank, cfg.lora_alpha, cfg.lora_dropout, cfg.lora_targets).set_trainable(cfg.train_frontend)
     return SpeakerModel(frontend, *build_head(cfg, frontend.n_layers, frontend.hidden_size))
+
+# %% ../nbs/24_model.ipynb #5375ac13
+def load_model(cfg:Config, # the config the weights were trained with (the fields `build_model` reads)
+               checkpoints, # a checkpoint file, or several: their weights are averaged
+               build=None, # cfg -> nn.Module; None = `build_model`
+              ) -> nn.Module:
+    "The model `cfg` names with the weights of `checkpoints` (one, or the mean of several), in eval mode."
+    paths = [Path(checkpoints)] if isinstance(checkpoints, (str, Path)) else [Path(p) for p in checkpoints]
+    if not paths: raise CheckpointError("load_model needs at least one checkpoint")
+    ckpts = [load_checkpoint(p) for p in paths]
+    states = [c['model'] for c in ckpts]
+    model = (build or build_model)(cfg)
+    load_model_state(model, states[0] if len(states) == 1 else average_state_dicts(states), cfg, ckpts[0].get('config'), source=paths[0])
+    return model.eval()

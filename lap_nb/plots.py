@@ -4,15 +4,13 @@
 
 # %% ../nbs/43_plots.ipynb #20b5120f
 from __future__ import annotations
-import json
-from pathlib import Path
 import numpy as np, pandas as pd
 import matplotlib.pyplot as plt, seaborn as sns
 from scipy.stats import norm
 
 # %% auto #0
 __all__ = ['AGGREGATION_LABELS', 'NETWORK_LABELS', 'model_label', 'plot_layer_utilisation', 'plot_training_curves',
-           'plot_score_distributions', 'plot_det', 'save_phase_figures']
+           'plot_score_distributions', 'plot_det', 'plot_spectrograms']
 
 # %% ../nbs/43_plots.ipynb #86e3dcd4
 AGGREGATION_LABELS = {'lap': 'LAP', 'superb': 'SUPERB', 'last': 'Top layer'}
@@ -77,27 +75,16 @@ def plot_det(curves:dict, # label -> (fpr, fnr) arrays, e.g. from `lap_nb.metric
     ax.legend(); ax.grid(alpha=0.3)
     return ax
 
-# %% ../nbs/43_plots.ipynb #89d9bf1f
-def save_phase_figures(cfg, # the phase's config
-                       run_dir, phase:str, # a finished training phase: run_dir/<phase>/done.json exists
-                       n_batches:int=4, # batches of training crops for the layer utilisation
-                      ) -> dict:
-    "Layer utilisation of the best checkpoint (PNG + JSON) and the training curves (PNG), in the phase folder (rank 0 only)."
-    import torch
-    from lap_nb.config import get_device, is_rank_zero
-    from lap_nb.checkpoint import CheckpointError, read_done
-    from lap_nb.train import checkpoint_layer_utilisation
-    if not is_rank_zero(): return {}
-    phase_dir = Path(run_dir)/phase
-    done = read_done(phase_dir)
-    if done is None: raise CheckpointError(f"{phase_dir} has no finished training (done.json)")
-    device = torch.device('cuda', torch.cuda.current_device()) if get_device(cfg.device).type == 'cuda' else torch.device('cpu')
-    weights = checkpoint_layer_utilisation(cfg, phase_dir/done['best'], n_batches, device=device)
-    label = model_label(cfg.layer_aggregation, cfg.speaker_network)
-    ax = plot_layer_utilisation({label: weights})
-    ax.set_title(f'Layer utilisation after {phase}')
-    figures = dict(layer_utilisation=ax.figure, training_curves=plot_training_curves(phase_dir/'metrics.csv'))
-    for name, fig in figures.items(): fig.savefig(phase_dir/f'{name}.png', dpi=120, bbox_inches='tight')
-    (phase_dir/'layer_utilisation.json').write_text(json.dumps(dict(
-        aggregation=cfg.layer_aggregation, speaker_network=cfg.speaker_network, label=label, weights=[float(w) for w in weights])))
-    return figures
+# %% ../nbs/43_plots.ipynb #0a5c6d1e
+def plot_spectrograms(views:dict, # name -> (n,) waveform, e.g. one utterance of several speakers
+                      sample_rate:int=16000, # of the waveforms
+                      ncols:int=2):
+    "One spectrogram panel per waveform, titled by its name; returns the figure (several axes)."
+    if not views: raise ValueError('no waveforms to plot')
+    nrows = -(-len(views) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(6 * ncols, 2.2 * nrows + 0.8), squeeze=False, constrained_layout=True)
+    for ax, (name, wav) in zip(axes.flat, views.items()):
+        ax.specgram(np.asarray(wav, dtype=float), NFFT=512, Fs=sample_rate, noverlap=384, cmap='magma')
+        ax.set_title(name, fontsize=9); ax.set_ylabel('Hz')
+    for ax in axes.flat[len(views):]: ax.axis('off')
+    return fig

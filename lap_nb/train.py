@@ -4,22 +4,30 @@
 
 # %% ../nbs/42_train.ipynb #bd718574
 from __future__ import annotations
-import contextlib, csv, json, os, re, signal, subprocess, sys, time
+import contextlib, csv, json, os, re, time
 from dataclasses import asdict
 from pathlib import Path
 import numpy as np, torch, torch.distributed as dist
 from torch import nn
 from torch.utils.data import DataLoader, Sampler
+from torch.utils.tensorboard import SummaryWriter
 from tqdm import tqdm
 from fastcore.basics import patch
-from .config import Config, get_device, save_config
+from .config import Config, get_device, is_rank_zero, save_config
 from .checkpoint import (CheckpointError, BestCheckpoints, save_atomic, load_checkpoint, load_model_state, rng_state, set_rng_state,
-                               sweep_partial_writes, write_done, read_done, init_checkpoint)
+                               sweep_partial_writes, init_checkpoint)
+from .runs import write_done, read_done
+from .augment import BatchAugmenter
+from .datasets import TrainDataset
+from .losses import AAMSubcenterInterTopK, CosineAnnealingWarmupRestarts, MarginScheduler
+from .model import build_model, load_model
+from .evaluate import validation_eer
+from .plots import model_label, plot_layer_utilisation, plot_training_curves
 
 # %% auto #0
 __all__ = ['ResumableSampler', 'init_distributed', 'amp_setup', 'set_train_mode', 'ModelWithLoss', 'MetricsLog', 'param_groups',
-           'PhaseTrainer', 'PhaseFinishedError', 'train_phase', 'layer_utilisation', 'load_trained_model',
-           'checkpoint_layer_utilisation', 'train_on_fixtures', 'fixture_cli', 'run_fixture']
+           'PhaseTrainer', 'PhaseFinishedError', 'train_phase', 'layer_utilisation', 'checkpoint_layer_utilisation',
+           'save_phase_figures']
 
 # %% ../nbs/42_train.ipynb #ffcaaa6e
 class ResumableSampler(Sampler):
@@ -89,7 +97,6 @@ class MetricsLog:
         kept = path.read_text().splitlines()[1:rows + 1] if rows and path.exists() else []
         path.write_text('\n'.join([','.join(self.columns), *kept]) + '\n')
         self.file = open(path, 'a', newline='')
-        from torch.utils.tensorboard import SummaryWriter
         self.tensorboard = SummaryWriter(str(Path(phase_dir)/'tensorboard'), purge_step=global_step or None)
 
 # %% ../nbs/42_train.ipynb #3f6198ab
@@ -136,11 +143,9 @@ class PhaseTrainer:
         self.rank, self.world, self.device = init_distributed(cfg.device)
         if cfg.batch_size % self.world: raise ValueError(f"batch_size {cfg.batch_size} is not divisible by {self.world} processes")
         torch.manual_seed(cfg.seed)
-        if model is None: from lap_nb.model import build_model; model = build_model(cfg)
-        if dataset is None: from lap_nb.datasets import TrainDataset; dataset = TrainDataset.from_config(cfg, augment=True)
-        if validate is None:
-            from lap_nb.evaluate import validation_eer
-            validate = lambda m: validation_eer(m, cfg, self.device)
+        if model is None: model = build_model(cfg)
+        if dataset is None: dataset = TrainDataset.from_config(cfg, augment=True)
+        if validate is None: validate = lambda m: validation_eer(m, cfg, self.device)
         self.model, self.dataset, self.validate = model, dataset, validate
         self._build_loss(init_path)
         self._build_optimisation()
@@ -152,7 +157,6 @@ class PhaseTrainer:
 @patch
 def _build_loss(self:PhaseTrainer, init_path):
     "The loss (class centres) for this phase; a later phase keeps the classes and weights of the checkpoint it starts from."
-    from lap_nb.losses import AAMSubcenterInterTopK
     cfg, init = self.cfg, (load_checkpoint(init_path) if init_path else None)
     self.n_classes = init['n_classes'] if init else self.dataset.n_classes
     if self.dataset.n_classes > self.n_classes:
@@ -169,7 +173,6 @@ def _build_loss(self:PhaseTrainer, init_path):
 @patch
 def _build_optimisation(self:PhaseTrainer):
     "Adam (`param_groups`: a rate per part), the warm-up cosine LR schedule over the phase (per optimiser step), margin warm-up, grad scaler, optional SWA."
-    from lap_nb.losses import CosineAnnealingWarmupRestarts, MarginScheduler
     cfg = self.cfg
     self.epochs = 1 if cfg.quick_check else cfg.epochs
     steps = cfg.steps_per_epoch or max(1, len(self.dataset) // (cfg.batch_size * cfg.grad_acc))
@@ -195,7 +198,7 @@ def _build_loader(self:PhaseTrainer):
     self.loader = DataLoader(self.dataset, batch_size=self.rank_batch, sampler=self.sampler, num_workers=cfg.ncpu,
                              drop_last=True, generator=self.generator, pin_memory=self.device.type == 'cuda')
     aug = getattr(self.dataset, 'device_augmenter', None)  # augment_on='device': MUSAN/RIR mixed per batch on this rank's device
-    if aug is not None: from lap_nb.augment import BatchAugmenter; aug = BatchAugmenter(aug, self.device, seed=cfg.seed + self.rank)
+    if aug is not None: aug = BatchAugmenter(aug, self.device, seed=cfg.seed + self.rank)
     self.batch_augment = aug
 
 # %% ../nbs/42_train.ipynb #57152756
@@ -376,48 +379,30 @@ def layer_utilisation(model:nn.Module, # has a `layer_utilisation` property, lik
     return torch.stack(weights).mean(0).numpy()
 
 # %% ../nbs/42_train.ipynb #06ffabe6
-def load_trained_model(cfg:Config, checkpoint, device='cpu') -> nn.Module:
-    "`lap_nb.model.build_model(cfg)` with the weights of `checkpoint`, in eval mode."
-    from lap_nb.model import build_model
-    model = build_model(cfg)
-    ckpt = load_checkpoint(checkpoint)
-    load_model_state(model, ckpt['model'], cfg, ckpt.get('config'), source=checkpoint)
-    return model.to(device).eval()
-
 def checkpoint_layer_utilisation(cfg:Config, checkpoint, n_batches:int=4, batch_size:int=8, device='cpu') -> np.ndarray:
     "Layer utilisation (L+1,) of a trained `checkpoint` on `n_batches` un-augmented training crops spread over the speakers."
-    from lap_nb.datasets import TrainDataset
     dataset = TrainDataset.from_config(cfg, augment=False)
     picks = np.linspace(0, len(dataset) - 1, n_batches * batch_size).round().astype(int).tolist()
     loader = DataLoader(torch.utils.data.Subset(dataset, picks), batch_size=batch_size)
-    return layer_utilisation(load_trained_model(cfg, checkpoint, device), loader, device)
+    return layer_utilisation(load_model(cfg, checkpoint), loader, device)
 
-# %% ../nbs/42_train.ipynb #fbe3e938
-def train_on_fixtures(run_dir, phase:str='train_frozen', stop_after_steps=None, save_every_steps:int=4,
-                      threads:int=1, **overrides) -> Path|None:
-    "Train the toy embedder on fake speakers with `tiny_config(**overrides)`."
-    from lap_nb.test_utils import FakeSpeakers, ToyEmbedder, FixtureValidator, tiny_config
-    torch.set_num_threads(threads)
-    cfg = tiny_config(**overrides)
-    dataset = FakeSpeakers(speed_factors=cfg.speed_factors if cfg.speed_perturb else (1.0,), seed=cfg.seed)
-    torch.manual_seed(cfg.seed)
-    return train_phase(cfg, run_dir, phase, model=ToyEmbedder(embed_dim=cfg.embed_size), dataset=dataset,
-                       validate=FixtureValidator(dataset), stop_after_steps=stop_after_steps, save_every_steps=save_every_steps)
-
-def fixture_cli():
-    "`python -c 'from lap_nb.train import fixture_cli; fixture_cli()' JSON`: `train_on_fixtures(**JSON)`; `\"kill\": true` SIGKILLs itself after."
-    kwargs = json.loads(sys.argv[1])
-    if kwargs.pop('rank_folders', False): kwargs['run_dir'] = str(Path(kwargs['run_dir'])/f"rank{os.environ.get('RANK', '0')}")
-    kill = kwargs.pop('kill', False)
-    best = train_on_fixtures(**kwargs)
-    if kill: os.kill(os.getpid(), signal.SIGKILL)
-    print(json.dumps(dict(best=str(best))))
-
-# %% ../nbs/42_train.ipynb #2b406284
-def run_fixture(nproc:int=1, timeout:float=120, **kwargs) -> subprocess.CompletedProcess:
-    "Run `fixture_cli` in a new process (under `torchrun --standalone` when `nproc` > 1)."
-    code = 'from lap_nb.train import fixture_cli; fixture_cli()'
-    cmd = [sys.executable, '-c', code, json.dumps(kwargs)]
-    if nproc > 1: cmd = [sys.executable, '-m', 'torch.distributed.run', '--standalone', f'--nproc_per_node={nproc}', '--no-python', *cmd]
-    env = {**os.environ, 'OMP_NUM_THREADS': '1'}
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
+# %% ../nbs/42_train.ipynb #9e4e77c8
+def save_phase_figures(cfg, # the phase's config
+                       run_dir, phase:str, # a finished training phase: run_dir/<phase>/done.json exists
+                       n_batches:int=4, # batches of training crops for the layer utilisation
+                      ) -> dict:
+    "Layer utilisation of the best checkpoint (PNG + JSON) and the training curves (PNG), in the phase folder (rank 0 only)."
+    if not is_rank_zero(): return {}
+    phase_dir = Path(run_dir)/phase
+    done = read_done(phase_dir)
+    if done is None: raise CheckpointError(f"{phase_dir} has no finished training (done.json)")
+    device = torch.device('cuda', torch.cuda.current_device()) if get_device(cfg.device).type == 'cuda' else torch.device('cpu')
+    weights = checkpoint_layer_utilisation(cfg, phase_dir/done['best'], n_batches, device=device)
+    label = model_label(cfg.layer_aggregation, cfg.speaker_network)
+    ax = plot_layer_utilisation({label: weights})
+    ax.set_title(f'Layer utilisation after {phase}')
+    figures = dict(layer_utilisation=ax.figure, training_curves=plot_training_curves(phase_dir/'metrics.csv'))
+    for name, fig in figures.items(): fig.savefig(phase_dir/f'{name}.png', dpi=120, bbox_inches='tight')
+    (phase_dir/'layer_utilisation.json').write_text(json.dumps(dict(
+        aggregation=cfg.layer_aggregation, speaker_network=cfg.speaker_network, label=label, weights=[float(w) for w in weights])))
+    return figures
