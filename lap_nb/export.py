@@ -6,16 +6,17 @@
 from __future__ import annotations
 import json, shutil, warnings
 from pathlib import Path
-import numpy as np, torch
+import numpy as np, onnx, onnxruntime as ort, pandas as pd, torch
 from torch import nn
 from safetensors.torch import load_file, save_file
 from transformers import AutoConfig, AutoModel, Wav2Vec2FeatureExtractor
 import lap_nb
 from .audio import read_trials
-from .config import PHASES, Config, get_device
+from .config import Config, get_device
 from .embeddings import extract_embeddings
 from .frontends import Frontend, _quiet_transformers
 from .model import SpeakerModel, build_head
+from .runs import TRAIN_PHASES
 from .scoring import METHODS, QMF, cosine_scores, score_by
 from fastcore.basics import patch
 
@@ -50,7 +51,7 @@ def read_export_config(folder) -> dict:
 # %% ../nbs/35_export.ipynb #1cfb1a27
 def _check_exportable(run_dir:Path, phase:str):
     "One-line errors for a phase that did not finish training or was not evaluated."
-    if phase not in PHASES[:3]: raise ExportError(f"unknown training phase {phase!r}; choose one of {PHASES[:3]}")
+    if phase not in TRAIN_PHASES: raise ExportError(f"unknown training phase {phase!r}; choose one of {TRAIN_PHASES}")
     if not (run_dir/phase/'done.json').is_file():
         raise ExportError(f"{phase} did not finish in {run_dir} (no {phase}/done.json): finish its training, or export another phase")
     if not (run_dir/'eval'/phase/'scoring.json').is_file():
@@ -77,7 +78,6 @@ def model_card(run_dir, # the run folder
                figure:str|None=None, # the layer-utilisation figure's file name in the export, if any
               ) -> str:
     "README.md of an export, written from the run: data, phases, results, layer utilisation, commit and versions."
-    import pandas as pd
     run_dir, info = Path(run_dir), _json(Path(run_dir)/'run_info.json') or {}
     head = ', '.join(f'{k} {getattr(cfg, k)}' for k in HEAD_FIELDS)
     out = [f'# Speaker verifier `{run_dir.name}` ({phase})', '',
@@ -89,7 +89,7 @@ def model_card(run_dir, # the run folder
            f'- AS-norm: cohort of {cfg.cohort_per_speaker or "all"} utterance(s) per training speaker, top {cfg.cohort_size}; '
            f'QMF fitted on {cfg.qmf_pairs} cohort pairs', '', '## Training phases', '',
            '| phase | epochs | steps | best validation EER | best checkpoint |', '|---|---|---|---|---|']
-    for p in PHASES[:3]:
+    for p in TRAIN_PHASES:
         if (done := _json(run_dir/p/'done.json')) is not None:
             out.append(f"| {p}{' (exported)' if p == phase else ''} | {done.get('epochs', '')} | {done.get('steps', '')} | {done['eer']:.4f} | `{done['best']}` |")
     if (run_dir/'results.csv').is_file():
@@ -109,7 +109,7 @@ def export_pretrained(run_dir, # an evaluated run folder
                       onnx:bool=False, # also write `model.onnx`
                      ) -> Path:
     "Write `phase` of `run_dir` as a self-contained folder that `SpeakerVerifier.from_pretrained` loads."
-    from lap_nb.inference import evaluated_phase, load_verifier
+    from lap_nb.inference import evaluated_phase, load_verifier  # here, not at the top: lap_nb.inference imports this module
     run_dir, out = Path(run_dir), Path(out)
     phase = phase or evaluated_phase(run_dir)
     _check_exportable(run_dir, phase)
@@ -215,7 +215,6 @@ def export_onnx(model:nn.Module, # (B, N) waves, (B,) lengths -> (B, E), e.g. a 
                 sample_rate:int=16000, # recorded in the file's metadata; `OnnxEmbedder` checks it
                 opset:int=17) -> Path:
     "Write the whole embedding model as ONNX: inputs `waveform` (B, N) float32 and `lengths` (B,) int64, output `embedding` (B, E); B and N dynamic."
-    import onnx
     path, example = Path(path), (torch.randn(2, 2 * sample_rate), torch.tensor([2 * sample_rate, sample_rate]))
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')  # tracer warnings about Python values of shapes: checked by the parity tests below
@@ -234,7 +233,6 @@ class OnnxEmbedder(nn.Module):
                  sample_rate:int|None=None, # the rate the audio is read at; must be the file's
                  threads:int=0): # onnxruntime intra-op threads (0 = all cores)
         super().__init__()
-        import onnxruntime as ort
         if not Path(path).is_file(): raise ExportError(f"ONNX file not found: {path}")
         opts = ort.SessionOptions(); opts.intra_op_num_threads = threads
         self.session = ort.InferenceSession(str(path), opts, providers=['CPUExecutionProvider'])
