@@ -1,6 +1,7 @@
 #!/usr/bin/env python
 """Every test of lap_nb: the library is what the notebooks export, the notebooks are clean, and every notebook in
-nbs/ passes `nbdev_test` (tests live next to the code; 95_e2e runs the phase notebooks end to end with papermill).
+nbs/ passes `nbdev_test --flags slow` (tests live next to the code; cells flagged `slow` run multi-process torchrun and,
+in 95_e2e, the phase notebooks end to end with papermill; `cuda` cells need a GPU and are left out).
 Ends with a line `N passed, N failed`; exits non-zero on any failure."""
 import argparse, filecmp, os, shutil, subprocess, sys, tempfile, time
 from concurrent.futures import ThreadPoolExecutor
@@ -51,7 +52,7 @@ def notebooks():
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument('--flags', default='', help='nbdev test flags to run as well (e.g. "slow")')
+    ap.add_argument('--flags', default='slow', help='nbdev test flags to run as well: "slow" (the default: torchrun and end-to-end cells), "" for none')
     ap.add_argument('--workers', type=int, default=2, help='notebooks tested in parallel')
     ap.add_argument('--only', default='', help='substring: test only notebooks whose name contains it')
     a = ap.parse_args()
