@@ -15,8 +15,8 @@ from .runs import PhaseFolder, get_phase
 # %% auto #0
 __all__ = ['AGGREGATIONS', 'SPEAKER_NETWORKS', 'EMBED_DIMS', 'MARGIN_SCHEDULES', 'PRECISIONS', 'AUGMENT_ON', 'FINETUNE_MODES',
            'PROFILES', 'RUNTIME_KEYS', 'Config', 'ConfigError', 'parse_overrides', 'profile_chain', 'load_config',
-           'save_config', 'read_config', 'changed_keys', 'write_phase_config', 'read_phase_config', 'set_seed',
-           'get_device', 'is_rank_zero', 'package_versions', 'make_run_dir']
+           'save_config', 'read_config', 'is_local_path', 'changed_keys', 'write_phase_config', 'read_phase_config',
+           'set_seed', 'get_device', 'is_rank_zero', 'package_versions', 'make_run_dir']
 
 # %% ../nbs/00_config.ipynb #474ce4c1
 AGGREGATIONS = ('lap', 'superb', 'last')
@@ -265,6 +265,12 @@ def save_config(cfg:Config, path) -> Path:
 def read_config(path) -> Config:
     "Read a config written by `save_config`, checking every key."
     return Config().update(json.loads(Path(path).read_text()))
+
+# %% ../nbs/00_config.ipynb #91cefd36
+def is_local_path(text:str) -> bool:
+    "A local path rather than a hub id `owner/name`: it exists, is absolute, starts with '.', or has other than two parts."
+    p = Path(text)
+    return p.exists() or p.is_absolute() or text.startswith('.') or len(p.parts) != 2
 
 # %% ../nbs/00_config.ipynb #9be0342d
 RUNTIME_KEYS = ('device', 'ncpu', 'description')  # may change between an interrupted run and its resume
