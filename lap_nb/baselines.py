@@ -10,6 +10,7 @@ import numpy as np, pandas as pd, torch, torchaudio
 from .audio import load_audio
 from .config import Config
 from .evaluate import RESULT_COLUMNS, stack_trials, eval_root, read_trial_lists, result_row, write_scores
+from .runs import UNTRAINED, Run
 from .scoring import naive_scores
 
 # %% auto #0
@@ -29,21 +30,21 @@ def mfcc_statistics(wave, # (n,) float32 samples
     return torch.cat([m.mean(-1), m.std(-1)]).numpy()
 
 # %% ../nbs/36_baselines.ipynb #4402d687
-MFCC_FLOOR = dict(aggregation='MFCC statistics', phase='untrained', scoring='naive')  # its names in results.csv
+MFCC_FLOOR = dict(aggregation='MFCC statistics', phase=UNTRAINED, scoring='naive')  # its names in results.csv
 
 def mfcc_floor(cfg:Config, # data_root, eval_dir, trial_lists, sample_rate; seed of the EER intervals
                out_dir, # gets results.csv and eval/untrained/scores_<list>_naive.txt, as a run folder
               ) -> pd.DataFrame:
     "Score every trial list by the cosine of standardised MFCC statistics; write and return the rows of results.csv."
-    out_dir, lists = Path(out_dir), read_trial_lists(cfg)
+    run, lists = Run(out_dir), read_trial_lists(cfg)
     files = sorted(set().union(*(t.files for t in lists.values())))
     x = np.stack([mfcc_statistics(load_audio(eval_root(cfg)/f, cfg.sample_rate), cfg.sample_rate) for f in files])
     x = (x - x.mean(0)) / np.maximum(x.std(0), 1e-8)  # each dimension standardised over the evaluation utterances
     enroll_idx, test_idx, splits = stack_trials(files, lists)
     rows = []
     for (name, trials), scores in zip(lists.items(), np.split(naive_scores(x, enroll_idx, test_idx, 0), splits)):
-        write_scores(out_dir/'eval'/MFCC_FLOOR['phase']/f'scores_{name}_naive.txt', trials, scores)
+        write_scores(run.scores(UNTRAINED, name, 'naive'), trials, scores)
         rows.append(result_row(scores, trials.labels, cfg.seed, **MFCC_FLOOR, trials=name))
     results = pd.DataFrame(rows, columns=list(RESULT_COLUMNS))
-    results.to_csv(out_dir/'results.csv', index=False)
+    results.to_csv(run.results, index=False)
     return results

@@ -8,7 +8,7 @@ import json, math, os, random, tempfile
 from pathlib import Path
 import numpy as np, torch
 from fastcore.basics import patch
-from .runs import Run, get_phase, read_done
+from .runs import PhaseFolder, Run, get_phase, read_done
 
 # %% auto #0
 __all__ = ['MODEL_KEYS', 'CheckpointError', 'save_atomic', 'load_checkpoint', 'sweep_partial_writes', 'rng_state',
@@ -47,7 +47,7 @@ def sweep_partial_writes(folder, # a phase folder (its best/ subfolder is swept 
                         ) -> list[Path]:
     "Delete the temporary files of saves that never finished (`.<name>.*.tmp`); returns what was removed."
     folder = Path(folder)
-    stale = [p for f in (folder, folder/'best') if f.is_dir() for p in f.glob('.*.tmp') if p.is_file()]
+    stale = [p for f in (folder, PhaseFolder(folder).best) if f.is_dir() for p in f.glob('.*.tmp') if p.is_file()]
     for p in stale: p.unlink(missing_ok=True)
     return stale
 

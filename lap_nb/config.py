@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, fields, asdict, replace
 from pathlib import Path
 import numpy as np, torch
 from fastcore.basics import patch
-from .runs import PhaseFolder, get_phase
+from .runs import PhaseFolder, Run, get_phase
 
 # %% auto #0
 __all__ = ['AGGREGATIONS', 'SPEAKER_NETWORKS', 'EMBED_DIMS', 'MARGIN_SCHEDULES', 'PRECISIONS', 'AUGMENT_ON', 'FINETUNE_MODES',
@@ -276,8 +276,8 @@ def is_local_path(text:str) -> bool:
 RUNTIME_KEYS = ('device', 'ncpu', 'description')  # may change between an interrupted run and its resume
 
 def changed_keys(cfg:Config, saved:dict) -> list[str]:
-    "The keys, runtime keys aside, whose value in `cfg` differs from the JSON dict `saved`."
-    now = json.loads(json.dumps(asdict(cfg)))  # tuples as lists, as they were saved
+    "The keys, runtime keys aside, whose value in `cfg` differs from `saved` (a config's dict, from JSON or a checkpoint)."
+    now, saved = (json.loads(json.dumps(c)) for c in (asdict(cfg), saved))  # tuples and lists compare equal
     return sorted(k for k, v in now.items() if k not in RUNTIME_KEYS and saved.get(k) != v)
 
 def write_phase_config(cfg:Config, # the resolved config of the phase
@@ -354,8 +354,8 @@ def _new_run_dir(root, name, cfg):
         except FileExistsError: n += 1
     info = dict(created=time.strftime('%Y-%m-%dT%H:%M:%S'), git_commit=_git_commit(), git_dirty=_git_dirty(),
                 versions=package_versions(), argv=sys.argv, host=platform.node())
-    (path/'run_info.json').write_text(json.dumps(info, indent=2))
-    if cfg is not None: save_config(cfg, path/'config.json')
+    Run(path).info.write_text(json.dumps(info, indent=2))
+    if cfg is not None: save_config(cfg, Run(path).config)
     return path
 
 # %% ../nbs/00_config.ipynb #866f521d

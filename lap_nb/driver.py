@@ -185,11 +185,11 @@ def failure_marked(run_dir, # the run folder
                    created:bool=False, # the folder was made for this call
                   ):
     "Mark `run_dir` failed (`FAILED.json`) when the body raises, unmark it when it succeeds."
-    run_dir, marker = Path(run_dir), Path(run_dir)/'FAILED.json'
+    run_dir, marker = Path(run_dir), Run(run_dir).failed
     try: yield
     except (Exception, KeyboardInterrupt) as e:
         if not is_rank_zero(): raise
-        if created and not any((run_dir/'notebooks').glob('*.ipynb')): shutil.rmtree(run_dir, ignore_errors=True); raise
+        if created and not any(Run(run_dir).notebooks.glob('*.ipynb')): shutil.rmtree(run_dir, ignore_errors=True); raise
         e.resume = resume
         error = e.error if isinstance(e, PhaseError) else 'interrupted (Ctrl-C)' if isinstance(e, KeyboardInterrupt) else error_line(type(e).__name__, str(e))
         marker.write_text(json.dumps(dict(phase=getattr(e, 'phase', None), error=error, time=datetime.now().isoformat(timespec='seconds'),

@@ -16,6 +16,7 @@ from .embeddings import extract_embeddings, file_key, rank_world
 from .metrics import eer, eer_ci, eer_threshold, verification_metrics
 from .datasets import train_list
 from .model import load_model
+from .runs import Run
 from .scoring import METHODS, QMF, naive_scores, score_by, speaker_means, train_qmf
 
 # %% auto #0
@@ -145,7 +146,7 @@ def read_trial_lists(cfg:Config, trial_lists=None) -> dict:
 def _embed_all(model, cfg, lists, run_dir, model_key, device, progress):
     "`(files, trial embeddings, cohort embeddings, cohort speakers)`, the embeddings cached in run_dir/embeddings."
     files = sorted(set().union(*(t.files for t in lists.values())))
-    kw = dict(batch_seconds=cfg.eval_batch_seconds, device=device, cache_dir=Path(run_dir)/'embeddings', model_key=model_key,
+    kw = dict(batch_seconds=cfg.eval_batch_seconds, device=device, cache_dir=Run(run_dir).embeddings, model_key=model_key,
               sample_rate=cfg.sample_rate, workers=cfg.ncpu, progress=progress, window_seconds=cfg.max_window_seconds)
     cohort, speakers = cohort_files(cfg)
     return files, extract_embeddings(model, files, eval_root(cfg), **kw), extract_embeddings(model, cohort, train_root(cfg), **kw), speakers
@@ -176,7 +177,7 @@ def evaluate_run(run_dir, # the run folder (holds config.json and <phase>/best/)
                 ) -> pd.DataFrame:
     "Score every trial list with every method; append the metrics to run_dir/results.csv and return them."
     run_dir, methods = Path(run_dir), _check_methods(methods)
-    cfg = cfg or read_config(run_dir/'config.json')
+    cfg = cfg or read_config(Run(run_dir).config)
     lists = read_trial_lists(cfg, trial_lists)
     model, checkpoints = load_phase_model(run_dir, phase, cfg, build=build)
     device = get_device(device or cfg.device)
@@ -184,14 +185,14 @@ def evaluate_run(run_dir, # the run folder (holds config.json and <phase>/best/)
                                                     device, progress)
     backend = fit_backend(cfg, cohort, speakers, methods, checkpoints)
     enroll_idx, test_idx, splits = stack_trials(files, lists)
-    out, rows, writer = run_dir/'eval'/phase, [], rank_world()[0] == 0  # under DDP every rank scores (cheap); rank 0 writes
+    out, rows, writer = Run(run_dir).eval_dir(phase), [], rank_world()[0] == 0  # under DDP every rank scores (cheap); rank 0 writes
     for method in methods:
         per_list = np.split(backend.score(method, trial_emb['emb'], trial_emb['durations'], enroll_idx, test_idx), splits)
         for (name, trials), scores in zip(lists.items(), per_list):
             if writer: write_scores(out/f'scores_{name}_{method}.txt', trials, scores)
             rows.append(result_row(scores, trials.labels, cfg.seed, aggregation=cfg.layer_aggregation, phase=phase, scoring=method, trials=name))
         backend.thresholds[method] = eer_threshold(per_list[0], next(iter(lists.values())).labels)
-    if writer: backend.save(out); _append_results(run_dir/'results.csv', rows)
+    if writer: backend.save(out); _append_results(Run(run_dir).results, rows)
     return pd.DataFrame(rows, columns=list(RESULT_COLUMNS))
 
 # %% ../nbs/33_evaluate.ipynb #0aa1b51c

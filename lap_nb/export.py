@@ -16,7 +16,7 @@ from .config import Config, get_device
 from .embeddings import extract_embeddings
 from .frontends import Frontend, _quiet_transformers
 from .model import SpeakerModel, build_head
-from .runs import TRAIN_PHASES
+from .runs import TRAIN_PHASES, Run
 from .scoring import METHODS, QMF, cosine_scores, score_by
 from fastcore.basics import patch
 
@@ -52,9 +52,9 @@ def read_export_config(folder) -> dict:
 def _check_exportable(run_dir:Path, phase:str):
     "One-line errors for a phase that did not finish training or was not evaluated."
     if phase not in TRAIN_PHASES: raise ExportError(f"unknown training phase {phase!r}; choose one of {TRAIN_PHASES}")
-    if not (run_dir/phase/'done.json').is_file():
+    if not Run(run_dir).phase(phase).done.is_file():
         raise ExportError(f"{phase} did not finish in {run_dir} (no {phase}/done.json): finish its training, or export another phase")
-    if not (run_dir/'eval'/phase/'scoring.json').is_file():
+    if not Run(run_dir).evaluated(phase):
         raise ExportError(f"{phase} of {run_dir} was not evaluated (no eval/{phase}/scoring.json): run its evaluation first")
 
 # %% ../nbs/35_export.ipynb #c435e4ac
@@ -78,7 +78,7 @@ def model_card(run_dir, # the run folder
                figure:str|None=None, # the layer-utilisation figure's file name in the export, if any
               ) -> str:
     "README.md of an export, written from the run: data, phases, results, layer utilisation, commit and versions."
-    run_dir, info = Path(run_dir), _json(Path(run_dir)/'run_info.json') or {}
+    run_dir, info = Path(run_dir), _json(Run(run_dir).info) or {}
     head = ', '.join(f'{k} {getattr(cfg, k)}' for k in HEAD_FIELDS)
     out = [f'# Speaker verifier `{run_dir.name}` ({phase})', '',
            f'LAP speaker verification (lap_nb {lap_nb.__version__}, export format {FORMAT_VERSION}): frontend `{cfg.frontend_cfg}`, {head}.', '',
@@ -90,10 +90,10 @@ def model_card(run_dir, # the run folder
            f'QMF fitted on {cfg.qmf_pairs} cohort pairs', '', '## Training phases', '',
            '| phase | epochs | steps | best validation EER | best checkpoint |', '|---|---|---|---|---|']
     for p in TRAIN_PHASES:
-        if (done := _json(run_dir/p/'done.json')) is not None:
+        if (done := _json(Run(run_dir).phase(p).done)) is not None:
             out.append(f"| {p}{' (exported)' if p == phase else ''} | {done.get('epochs', '')} | {done.get('steps', '')} | {done['eer']:.4f} | `{done['best']}` |")
-    if (run_dir/'results.csv').is_file():
-        res = pd.read_csv(run_dir/'results.csv')
+    if Run(run_dir).results.is_file():
+        res = pd.read_csv(Run(run_dir).results)
         out += ['', '## Results', '', res[res.phase == phase].drop_duplicates(['scoring', 'trials'], keep='last').to_markdown(index=False)]
     if figure: out += ['', '## Layer utilisation', '', f'![layer utilisation]({figure})']
     out += ['', '## Provenance', '']

@@ -11,17 +11,16 @@ from .config import get_device, read_config
 from .embeddings import check_audio, extract_embeddings
 from .evaluate import ScoringBackend, eval_root, load_phase_model, write_scores
 from .export import OnnxEmbedder
+from .runs import TRAIN_PHASES, Run
 
 # %% auto #0
-__all__ = ['PHASE_ORDER', 'evaluated_phase', 'load_verifier', 'verify', 'check_out_path', 'score_trials']
+__all__ = ['evaluated_phase', 'load_verifier', 'verify', 'check_out_path', 'score_trials']
 
 # %% ../nbs/34_inference.ipynb #f69dad5b
-PHASE_ORDER = ('train_lmft', 'train_finetune', 'train_frozen')
-
 def evaluated_phase(run_dir) -> str:
     "The most trained phase of `run_dir` that has been evaluated (LMFT, then fine-tuning, then frozen)."
-    for phase in PHASE_ORDER:
-        if (Path(run_dir)/'eval'/phase/'scoring.json').is_file(): return phase
+    for phase in reversed(TRAIN_PHASES):
+        if Run(run_dir).evaluated(phase): return phase
     raise FileNotFoundError(f"{run_dir} has no evaluated phase (eval/<phase>/scoring.json); run the evaluation phase first")
 
 def load_verifier(run_dir, # an evaluated run folder
@@ -32,7 +31,9 @@ def load_verifier(run_dir, # an evaluated run folder
                  ) -> tuple:
     "`(model, backend, cfg, device)` of an evaluated phase: the very checkpoints that were evaluated."
     run_dir = Path(run_dir); phase = phase or evaluated_phase(run_dir)
-    cfg, backend = read_config(run_dir/'config.json'), ScoringBackend.load(run_dir/'eval'/phase)
+    run = Run(run_dir)
+    cfg = read_config(run.eval_config(phase) if run.eval_config(phase).exists() else run.config)  # the config it was evaluated with
+    backend = ScoringBackend.load(run.eval_dir(phase))
     if onnx is not None: return OnnxEmbedder(onnx, cfg.sample_rate), backend, cfg, 'cpu'
     device = get_device(device or cfg.device)
     model, _ = load_phase_model(run_dir, phase, cfg, checkpoints=backend.checkpoints, build=build)
@@ -83,9 +84,9 @@ def score_trials(run_dir, # an evaluated run folder
                  progress:bool=True, onnx=None, # an ONNX file of the phase's model (see `load_verifier`)
                 ) -> np.ndarray:
     "Score every trial of `trials` with `method`; writes `out_path` and returns the scores (P,)."
-    out_path, cfg = check_out_path(out_path, trials), read_config(Path(run_dir)/'config.json')
-    parsed = read_trials(trials, root or eval_root(cfg))
+    out_path = check_out_path(out_path, trials)
     model, backend, cfg, device = load_verifier(run_dir, phase, device, build, onnx)
+    parsed = read_trials(trials, root or eval_root(cfg))
     out = extract_embeddings(model, parsed.files, root or eval_root(cfg), cfg.eval_batch_seconds, device,
                              sample_rate=cfg.sample_rate, workers=cfg.ncpu, progress=progress, window_seconds=cfg.max_window_seconds)
     scores = backend.score(method, out['emb'], out['durations'], parsed.enroll_idx, parsed.test_idx)

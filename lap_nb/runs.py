@@ -127,6 +127,7 @@ class Run:
     def eval_dir(self, phase:str) -> Path:  # scores, back-end, figures of a training phase (or of UNTRAINED)
         return self.path/'eval'/(phase if phase == UNTRAINED else get_phase(phase, 'train').name)
     def eval_config(self, phase:str) -> Path: return self.eval_dir(phase)/'config.json'
+    def evaluated(self, phase:str) -> bool: return (self.eval_dir(phase)/'scoring.json').is_file()  # saved by `lap_nb.evaluate.ScoringBackend`
     def scores(self, phase:str, trials:str, method:str) -> Path: return self.eval_dir(phase)/f'scores_{trials}_{method}.txt'
     def figure(self, name:str, phase:str|None=None) -> Path: return (self.eval_dir(phase) if phase else self.path)/f'{name}.png'
     @property

@@ -13,7 +13,7 @@ from fastcore.basics import patch
 from .config import Config, load_config, save_config
 from .checkpoint import BestCheckpoints
 from .metrics import eer
-from .runs import write_done
+from .runs import Run, write_done
 from .train import train_phase
 
 # %% auto #0
@@ -181,14 +181,14 @@ def fake_run(root, # gets the corpus (`fake_corpus`) and the run folder `root/ru
     cfg = load_config('demo', dict(data_root=str(root), train_dir='train', eval_dir='eval', trial_lists=('trials_o.txt', 'trials_h.txt'),
                                    val_trials='trials_o.txt', cohort_size=3, qmf_pairs=300, cohort_per_speaker=3,
                                    eval_batch_seconds=3.0, device='cpu', ncpu=0) | overrides)
-    run_dir = fake_corpus(root)/'run'; run_dir.mkdir(); save_config(cfg, run_dir/'config.json')
-    best = BestCheckpoints(run_dir/phase/'best', n_best=n_best)
+    run = Run(fake_corpus(root)/'run'); run.path.mkdir(); save_config(cfg, run.config)
+    best = BestCheckpoints(run.phase(phase).best, n_best=n_best)
     torch.manual_seed(0); model = MaskedToyEmbedder()
     for epoch in range(1, n_best + 1):
         with torch.no_grad(): model.proj.weight.mul_(1.1)
         best.add(dict(model=model.state_dict()), epoch, 0.4 - 0.1 * epoch)
-    write_done(run_dir/phase, best.ranked()[0], 0.4 - 0.1 * n_best, epochs=n_best, steps=0)
-    return run_dir
+    write_done(run.phase(phase).path, best.ranked()[0], 0.4 - 0.1 * n_best, epochs=n_best, steps=0)
+    return run.path
 
 # %% ../nbs/40_test_utils.ipynb #e316c284
 def train_on_fixtures(run_dir, phase:str='train_frozen', stop_after_steps=None, save_every_steps:int=4,

@@ -13,10 +13,10 @@ from torch.utils.data import DataLoader, Sampler
 from torch.utils.tensorboard import SummaryWriter
 from tqdm import tqdm
 from fastcore.basics import patch
-from .config import Config, get_device, is_rank_zero, save_config
+from .config import Config, changed_keys, get_device, is_rank_zero, write_phase_config
 from .checkpoint import (CheckpointError, BestCheckpoints, save_atomic, load_checkpoint, load_model_state, rng_state, set_rng_state,
                                sweep_partial_writes, init_checkpoint)
-from .runs import write_done, read_done
+from .runs import PhaseFolder, Run, read_done, write_done
 from .augment import BatchAugmenter
 from .datasets import TrainDataset
 from .losses import AAMSubcenterInterTopK, CosineAnnealingWarmupRestarts, MarginScheduler
@@ -93,11 +93,11 @@ class MetricsLog:
                  global_step:int=0, enabled:bool=True):
         self.rows, self.enabled = rows, enabled
         if not enabled: return
-        path = Path(phase_dir)/'metrics.csv'
+        path = PhaseFolder(phase_dir).metrics
         kept = path.read_text().splitlines()[1:rows + 1] if rows and path.exists() else []
         path.write_text('\n'.join([','.join(self.columns), *kept]) + '\n')
         self.file = open(path, 'a', newline='')
-        self.tensorboard = SummaryWriter(str(Path(phase_dir)/'tensorboard'), purge_step=global_step or None)
+        self.tensorboard = SummaryWriter(str(PhaseFolder(phase_dir).tensorboard), purge_step=global_step or None)
 
 # %% ../nbs/42_train.ipynb #3f6198ab
 @patch
@@ -139,7 +139,7 @@ def param_groups(model:nn.Module, # a `SpeakerModel` or the toy: `frontend` (wit
 class PhaseTrainer:
     "Everything that changes while one phase trains, and the methods that change it."
     def __init__(self, cfg:Config, phase_dir:Path, phase:str, init_path=None, model=None, dataset=None, validate=None):
-        self.cfg, self.phase_dir, self.phase = cfg, Path(phase_dir), phase
+        self.cfg, self.phase_dir, self.folder, self.phase = cfg, Path(phase_dir), PhaseFolder(phase_dir), phase
         self.rank, self.world, self.device = init_distributed(cfg.device)
         if cfg.batch_size % self.world: raise ValueError(f"batch_size {cfg.batch_size} is not divisible by {self.world} processes")
         torch.manual_seed(cfg.seed)
@@ -215,19 +215,17 @@ def save_last(self:PhaseTrainer):
                      swa=self.swa.state_dict() if self.swa is not None else None, rng=rngs,
                      epoch=self.epoch, step=self.step, global_step=self.global_step, epoch_loss=self.epoch_loss, last_lr=self.last_lr,
                      csv_rows=self.log.rows, seconds=self.seconds(), world_size=self.world, config=asdict(self.cfg)),
-                self.phase_dir/'last.pt')
+                self.folder.last)
 
 @patch
 def seconds(self:PhaseTrainer) -> float: return self.seconds_before + time.time() - self.started
 
 # %% ../nbs/42_train.ipynb #58b4b6f2
-_RUNTIME_KEYS = ('device', 'ncpu', 'description')  # may change between an interrupted run and its resume
-
 @patch
 def restore(self:PhaseTrainer, state:dict):
     "Continue from a `last.pt` written by `save_last`, with the same config (runtime keys aside)."
-    changed = sorted(k for k, v in asdict(self.cfg).items() if k not in _RUNTIME_KEYS and state['config'].get(k) != v)
-    if changed: raise CheckpointError(f"{self.phase_dir/'last.pt'} was written with different values of {changed}; "
+    changed = changed_keys(self.cfg, state['config'])
+    if changed: raise CheckpointError(f"{self.folder.last} was written with different values of {changed}; "
                                       "resume with the same config or start a new run folder")
     self.model.load_state_dict(state['model']); self.loss.load_state_dict(state['loss'])
     self.optimizer.load_state_dict(state['optimizer']); self.lr_scheduler.load_state_dict(state['lr_scheduler'])
@@ -286,7 +284,7 @@ def margin(self:PhaseTrainer) -> float: return float(self.loss.margin)
 def run(self:PhaseTrainer, stop_after_steps:int|None=None, save_every_steps:int=50) -> Path|None:
     "Train to the end of the phase (or until `stop_after_steps` optimiser steps); returns the best checkpoint, or None if stopped."
     self.started = time.time()
-    self.best = BestCheckpoints(self.phase_dir/'best', self.cfg.n_best, write=self.rank == 0)
+    self.best = BestCheckpoints(self.folder.best, self.cfg.n_best, write=self.rank == 0)
     self.log = MetricsLog(self.phase_dir, self.csv_rows, self.global_step, enabled=self.rank == 0)
     self.ddp = (nn.parallel.DistributedDataParallel(self.net, find_unused_parameters=self.cfg.train_frontend)  # skipped frontend layers get no gradient
                 if self.world > 1 else self.net)
@@ -340,7 +338,6 @@ class PhaseFinishedError(ValueError):
 def train_phase(cfg:Config, # this phase's config: `load_config(profile, overrides, phase=phase)`
                 run_dir, # the run folder; the phase trains into run_dir/<phase>
                 phase:str, # train_frozen | train_finetune | train_lmft
-                init_from=None, # checkpoint or earlier run folder to start from; None: this run's previous phase
                 model=None, # default `lap_nb.model.build_model(cfg)`
                 dataset=None, # default `lap_nb.datasets.TrainDataset.from_config(cfg, augment=True)`
                 validate=None, # `validate(model) -> eer`; default `lap_nb.evaluate.validation_eer`
@@ -349,18 +346,18 @@ def train_phase(cfg:Config, # this phase's config: `load_config(profile, overrid
                 force:bool=False, # True: raise if the phase is already finished, instead of returning its best checkpoint
                ) -> Path|None:
     "Train `phase` into `run_dir/<phase>`, resuming an interrupted run; returns the best checkpoint."
-    phase_dir = Path(run_dir)/phase
-    done = read_done(phase_dir)
+    folder = Run(run_dir).phase(phase)
+    done = read_done(folder.path)
     if done is not None:
         if force: raise PhaseFinishedError(f"{phase} is already finished in {run_dir}; start a new run folder to retrain it")
-        print(f"{phase} is already finished in {run_dir}: using {phase_dir/done['best']} (EER {done['eer']:.4f})")
-        return phase_dir/done['best']
-    trainer = PhaseTrainer(cfg, phase_dir, phase, init_checkpoint(init_from, run_dir, phase), model, dataset, validate)
-    if trainer.rank == 0: sweep_partial_writes(phase_dir)  # temporary files of a run killed mid-save
-    if (phase_dir/'last.pt').exists():  # restore refuses a changed config before anything is written
-        trainer.restore(load_checkpoint(phase_dir/'last.pt'))
-        if trainer.rank == 0: print(f"resuming {phase} from {phase_dir/'last.pt'} at epoch {trainer.epoch}, step {trainer.step}")
-    if trainer.rank == 0: phase_dir.mkdir(parents=True, exist_ok=True); save_config(cfg, phase_dir/'config.json')
+        print(f"{phase} is already finished in {run_dir}: using {folder.path/done['best']} (EER {done['eer']:.4f})")
+        return folder.path/done['best']
+    trainer = PhaseTrainer(cfg, folder.path, phase, init_checkpoint(cfg.init_from, run_dir, phase), model, dataset, validate)
+    if trainer.rank == 0: sweep_partial_writes(folder.path)  # temporary files of a run killed mid-save
+    if folder.last.exists():  # restore refuses a changed config before anything is written
+        trainer.restore(load_checkpoint(folder.last))
+        if trainer.rank == 0: print(f"resuming {phase} from {folder.last} at epoch {trainer.epoch}, step {trainer.step}")
+    if trainer.rank == 0: write_phase_config(cfg, folder.path)  # what the driver wrote, or the config of a direct call
     if trainer.world > 1: dist.barrier()
     return trainer.run(stop_after_steps, save_every_steps)
 
@@ -393,16 +390,16 @@ def save_phase_figures(cfg, # the phase's config
                       ) -> dict:
     "Layer utilisation of the best checkpoint (PNG + JSON) and the training curves (PNG), in the phase folder (rank 0 only)."
     if not is_rank_zero(): return {}
-    phase_dir = Path(run_dir)/phase
-    done = read_done(phase_dir)
-    if done is None: raise CheckpointError(f"{phase_dir} has no finished training (done.json)")
+    folder = Run(run_dir).phase(phase)
+    done = read_done(folder.path)
+    if done is None: raise CheckpointError(f"{folder.path} has no finished training ({folder.done.name})")
     device = torch.device('cuda', torch.cuda.current_device()) if get_device(cfg.device).type == 'cuda' else torch.device('cpu')
-    weights = checkpoint_layer_utilisation(cfg, phase_dir/done['best'], n_batches, device=device)
+    weights = checkpoint_layer_utilisation(cfg, folder.path/done['best'], n_batches, device=device)
     label = model_label(cfg.layer_aggregation, cfg.speaker_network)
     ax = plot_layer_utilisation({label: weights})
     ax.set_title(f'Layer utilisation after {phase}')
-    figures = dict(layer_utilisation=ax.figure, training_curves=plot_training_curves(phase_dir/'metrics.csv'))
-    for name, fig in figures.items(): fig.savefig(phase_dir/f'{name}.png', dpi=120, bbox_inches='tight')
-    (phase_dir/'layer_utilisation.json').write_text(json.dumps(dict(
+    figures = dict(layer_utilisation=ax.figure, training_curves=plot_training_curves(folder.metrics))
+    for name, fig in figures.items(): fig.savefig(folder.figure(name), dpi=120, bbox_inches='tight')
+    folder.layer_utilisation.write_text(json.dumps(dict(
         aggregation=cfg.layer_aggregation, speaker_network=cfg.speaker_network, label=label, weights=[float(w) for w in weights])))
     return figures
