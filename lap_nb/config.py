@@ -6,9 +6,11 @@
 from __future__ import annotations
 import dataclasses, difflib, itertools, json, os, platform, random, shlex, subprocess, sys, time, typing
 from datetime import timedelta
+from importlib.metadata import PackageNotFoundError, version
 from dataclasses import dataclass, field, fields, asdict, replace
 from pathlib import Path
 import numpy as np, torch
+from torch.distributed import TCPStore
 from fastcore.basics import patch
 from .runs import PhaseFolder, Run, get_phase
 
@@ -337,7 +339,6 @@ def _git_dirty(path='.'):
 # %% ../nbs/00_config.ipynb #f90f1188
 def package_versions() -> dict:
     "Versions of the packages that decide results."
-    from importlib.metadata import version, PackageNotFoundError
     out = {'python': platform.python_version()}
     for p in ('lap_nb', 'torch', 'torchaudio', 'transformers', 'numpy', 'scikit-learn', 'soundfile'):
         try: out[p] = version(p)
@@ -365,7 +366,6 @@ def _torchrun_store():
     if os.environ.get('TORCHELASTIC_USE_AGENT_STORE') != 'True':
         raise ConfigError("WORLD_SIZE > 1 without torchrun's store: the ranks cannot agree on a new run folder; "
                           "pass one explicitly (--run_dir / RUN_DIR), the same on every rank")
-    from torch.distributed import TCPStore
     return TCPStore(os.environ['MASTER_ADDR'], int(os.environ['MASTER_PORT']), is_master=False, timeout=timedelta(minutes=10))
 
 _RUN_DIR_CALLS = itertools.count()  # every rank makes the same calls in the same order

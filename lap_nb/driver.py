@@ -11,6 +11,7 @@ from pathlib import Path
 import papermill as pm
 from jupyter_client.manager import AsyncKernelManager
 import lap_nb
+from .baselines import mfcc_floor
 from .config import (PROFILES, ConfigError, is_local_path, is_rank_zero, load_config, make_run_dir, parse_overrides, read_config,
                            save_config, write_phase_config)
 from .runs import EVAL_SWITCHES, RUN_SWITCHES, TRAIN_PHASES, Run, get_phase, last_finished_phase, scoring_methods
@@ -248,7 +249,6 @@ def demo(outputs='outputs', # parent of run folders
          run_dir=None, # continue this demo run folder (after a failure or Ctrl-C) instead of creating one
         ) -> Path:
     "Run the whole embedded-default pipeline plus a SUPERB baseline and the MFCC floor; return the run folder."
-    from lap_nb.baselines import mfcc_floor  # heavy (transformers, torchaudio through evaluate): only the demo needs it in this process
     cfg, user, as_given = _absolute('demo', overrides)
     created = run_dir is None
     if created: run_dir = make_run_dir(Path(outputs).resolve(), 'demo', cfg); _record_paths(run_dir, as_given)
