@@ -12,7 +12,8 @@ from .augment import Augmenter, speed_perturb
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['train_list', 'distinct_factors', 'TrainDataset', 'EvalDataset', 'collate_padded', 'DistributedEvalSampler']
+__all__ = ['train_list', 'dev_split', 'distinct_factors', 'TrainDataset', 'EvalDataset', 'collate_padded',
+           'DistributedEvalSampler']
 
 # %% ../nbs/14_datasets.ipynb #c4293190
 def train_list(root_train_dir, # folder of <spk>/<video>/<utt>.wav
@@ -29,6 +30,21 @@ def train_list(root_train_dir, # folder of <spk>/<video>/<utt>.wav
     speakers = sorted(set(spk)); pos = {s: i for i, s in enumerate(speakers)}
     return list(files), speakers, np.array([pos[s] for s in spk], np.int64)
 
+# %% ../nbs/14_datasets.ipynb #adc625a4
+def dev_split(root_train_dir, # folder of <spk>/<video>/<utt>.wav
+              n_dev:int, # speakers held out (`Config.dev_speakers`); 0: none
+             ) -> tuple:
+    "`train_list` split by speaker into (training part, development part), each (files, speakers, labels 0..n-1)."
+    files, speakers, labels = train_list(root_train_dir)
+    if not 0 <= n_dev <= len(speakers) - 2:
+        raise ValueError(f"dev_speakers {n_dev}: {root_train_dir} has {len(speakers)} training speakers; hold out at most {len(speakers) - 2}")
+    dev = np.zeros(len(speakers), bool)
+    if n_dev: dev[np.linspace(0, len(speakers) - 1, n_dev).round().astype(int)] = True
+    def part(mask):
+        keep, relabel = np.flatnonzero(mask[labels]), np.cumsum(mask) - 1
+        return [files[i] for i in keep], [s for s, m in zip(speakers, mask) if m], relabel[labels[keep]].astype(np.int64)
+    return part(~dev), part(dev)
+
 # %% ../nbs/14_datasets.ipynb #1a14cc73
 def distinct_factors(speed_factors) -> tuple:
     "The distinct speed factors, 1.0 first: a perturbed copy's class is speaker + n_speakers x its index here."
@@ -40,9 +56,10 @@ class TrainDataset(Dataset):
     def __init__(self, root, # training folder of <spk>/<video>/<utt>.wav (e.g. data/synthetic/voxceleb2/dev/wav)
                  crop_seconds:float=2.0, # random crop length; shorter files are repeated
                  speed_factors:tuple=(1.0,), # sampled uniformly (repeats act as weights), e.g. (1.0, 1.0, 1.0, 0.9, 1.1)
-                 augmenter:Augmenter|None=None, sample_rate:int=16000, seed:int=0):
+                 augmenter:Augmenter|None=None, sample_rate:int=16000, seed:int=0,
+                 dev_speakers:int=0): # speakers held out for validation (`dev_split`)
         self.root, self.sample_rate, self.seed, self.epoch = Path(root), sample_rate, seed, 0
-        self.files, self.speakers, self.speaker_labels = train_list(root)
+        (self.files, self.speakers, self.speaker_labels), _ = dev_split(root, dev_speakers)
         self.speed_factors, self.factors = tuple(speed_factors), distinct_factors(speed_factors)
         self.n_speakers = len(self.speakers); self.n_classes = self.n_speakers * len(self.factors)
         self.crop, self.augmenter = int(round(crop_seconds * sample_rate)), augmenter
@@ -74,7 +91,7 @@ def from_config(cls:TrainDataset, cfg, # a lap_nb.config.Config
                     seed=cfg.seed) if augment and cfg.aug_prob > 0 else None
     on_device = cfg.augment_on == 'device'
     ds = cls(root / cfg.train_dir, cfg.crop_seconds, cfg.speed_factors if cfg.speed_perturb else (1.0,), None if on_device else aug,
-             cfg.sample_rate, cfg.seed)
+             cfg.sample_rate, cfg.seed, cfg.dev_speakers)
     ds.device_augmenter = aug if on_device else None
     return ds
 

@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from fastcore.basics import patch
-from .audio import read_trials
+from .audio import Trials, read_trials
 from .checkpoint import phase_checkpoints
 from .config import Config, get_device, read_config
 from .embeddings import extract_embeddings, file_key, rank_world
 from .metrics import eer, eer_ci, eer_threshold, verification_metrics
-from .datasets import train_list
+from .datasets import dev_split, train_list
 from .model import load_model
 from .runs import Run
 from .scoring import METHODS, QMF, naive_scores, score_by, speaker_means, train_qmf
@@ -22,7 +22,7 @@ from .scoring import METHODS, QMF, naive_scores, score_by, speaker_means, train_
 # %% auto #0
 __all__ = ['RESULT_COLUMNS', 'data_path', 'eval_root', 'train_root', 'cohort_files', 'ScoringBackend', 'load_phase_model',
            'write_scores', 'read_scores', 'result_row', 'read_trial_lists', 'stack_trials', 'fit_backend',
-           'evaluate_run', 'centring_mean', 'validation_eers', 'validation_eer']
+           'evaluate_run', 'centring_mean', 'dev_trials', 'validation_eers', 'validation_eer']
 
 # %% ../nbs/33_evaluate.ipynb #92ec03dd
 RESULT_COLUMNS = ('aggregation', 'phase', 'scoring', 'trials', 'eer_percent', 'eer_ci_low', 'eer_ci_high', 'min_dcf_001', 'min_dcf_005')
@@ -207,14 +207,21 @@ def centring_mean(model:torch.nn.Module, cfg:Config, device='cpu',
     return extract_embeddings(model, sample, train_root(cfg), cfg.eval_batch_seconds, device, sample_rate=cfg.sample_rate,
                               progress=False, window_seconds=cfg.max_window_seconds)['emb'].mean(0)
 
+def dev_trials(cfg:Config) -> Trials:
+    "Every pair of utterances of the `cfg.dev_speakers` held-out training speakers (`lap_nb.datasets.dev_split`), paths relative to the training folder."
+    _, (files, _, labels) = dev_split(train_root(cfg), cfg.dev_speakers)
+    enroll_idx, test_idx = np.triu_indices(len(files), k=1)
+    return Trials((labels[enroll_idx] == labels[test_idx]).astype(np.int64), [files[i] for i in enroll_idx],
+                  [files[i] for i in test_idx], files, enroll_idx, test_idx)
+
 def validation_eers(model:torch.nn.Module, # (B, N) waves, (B,) lengths -> (B, E)
-                    cfg:Config, # uses val_trials (or trial_lists), data_root, eval_dir, train_dir, eval_batch_seconds, sample_rate
+                    cfg:Config, # uses dev_speakers, else val_trials (or trial_lists); data_root, eval_dir, train_dir, eval_batch_seconds, sample_rate
                     device='cpu',
                    ) -> dict:
-    "EER (fraction) of naive cosine scoring per validation list: list name -> EER; each distinct utterance is embedded once."
-    lists = read_trial_lists(cfg, cfg.val_trials)
+    "EER (fraction) of naive cosine scoring per validation list (`dev` when `cfg.dev_speakers`): name -> EER; each utterance is embedded once."
+    lists, root = ({'dev': dev_trials(cfg)}, train_root(cfg)) if cfg.dev_speakers else (read_trial_lists(cfg, cfg.val_trials), eval_root(cfg))
     files = sorted(set().union(*(t.files for t in lists.values())))
-    emb = extract_embeddings(model, files, eval_root(cfg), cfg.eval_batch_seconds, device, sample_rate=cfg.sample_rate, progress=False,
+    emb = extract_embeddings(model, files, root, cfg.eval_batch_seconds, device, sample_rate=cfg.sample_rate, progress=False,
                              window_seconds=cfg.max_window_seconds)['emb']
     enroll_idx, test_idx, splits = stack_trials(files, lists)
     scores = np.split(naive_scores(emb, enroll_idx, test_idx, centring_mean(model, cfg, device)), splits)

@@ -179,7 +179,7 @@ def fake_run(root, # gets the corpus (`fake_corpus`) and the run folder `root/ru
             ) -> Path:
     "A run folder as a finished `phase` leaves it: config.json, the phase's best checkpoints (with index.json) and done.json."
     cfg = load_config('demo', dict(data_root=str(root), train_dir='train', eval_dir='eval', trial_lists=('trials_o.txt', 'trials_h.txt'),
-                                   val_trials='trials_o.txt', cohort_size=3, qmf_pairs=300, cohort_per_speaker=3,
+                                   val_trials='trials_o.txt', dev_speakers=0, cohort_size=3, qmf_pairs=300, cohort_per_speaker=3,
                                    eval_batch_seconds=3.0, device='cpu', ncpu=0) | overrides)
     run = Run(fake_corpus(root)/'run'); run.path.mkdir(); save_config(cfg, run.config)
     best = BestCheckpoints(run.phase(phase).best, n_best=n_best)
