@@ -260,9 +260,9 @@ def load_config(profile:str='paper', # a key of `PROFILES`: 'paper' (public defa
 
 # %% ../nbs/00_config.ipynb #4c96a398
 def save_config(cfg:Config, path) -> Path:
-    "Write `cfg` as JSON to `path`."
-    path = Path(path)
-    path.write_text(json.dumps(asdict(cfg), indent=2))
+    "Write `cfg` as JSON to `path`, atomically: DDP ranks that write the same config never read half a file."
+    path, tmp = Path(path), Path(path).with_name(f'.{Path(path).name}.{os.getpid()}.tmp')
+    tmp.write_text(json.dumps(asdict(cfg), indent=2)); os.replace(tmp, path)
     return path
 
 def read_config(path) -> Config:

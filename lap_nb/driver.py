@@ -233,11 +233,11 @@ def run(phases, # training/evaluation switches (subset of `lap_nb.runs.RUN_SWITC
         if 'prepare' in phases: prepare_data(run.path, PROFILES[profile]['source'], archives, log_output)
         for i, phase in enumerate(trains):
             init = {'init_from': str(source)} if (i == 0 and source is not None) else {}
-            if is_rank_zero(): resolve_phase(run.path, phase, profile, {**user, **init, **{k: getattr(cfg, k) for k in as_given}})
+            resolve_phase(run.path, phase, profile, {**user, **init, **{k: getattr(cfg, k) for k in as_given}})  # every rank: the same file, atomically
             execute_phase(phase, run.path, dict(RUN_DIR=str(run.path), PHASE=phase), log_output=log_output)
         if methods:
             phase = trains[-1] if trains else last_finished_phase(run.path)
-            if is_rank_zero(): resolve_evaluation(run.path, phase, {k: v for k, v in user.items() if k not in ('description', 'quick_check')})
+            resolve_evaluation(run.path, phase, {k: v for k, v in user.items() if k not in ('description', 'quick_check')})
             execute_phase(next(s for s in EVAL_SWITCHES if s in phases), run.path,
                           dict(RUN_DIR=str(run.path), PHASE=phase, METHODS=','.join(methods)), tag=phase, log_output=log_output)
     return run.path
