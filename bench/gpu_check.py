@@ -18,7 +18,8 @@ import numpy as np, pandas as pd, torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from train_throughput import phase_row  # noqa: E402  (a script beside this one)
-from lap_nb.config import PHASE_PRESETS, load_config
+from lap_nb.config import load_config
+from lap_nb.runs import TRAIN_PHASES
 from lap_nb.embeddings import length_batches
 from lap_nb.frontends import build_random_wavlm
 from lap_nb.model import build_model
@@ -89,7 +90,7 @@ def guarded(name, report, fn):
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--sizes', nargs='+', default=['base_plus', 'large'], choices=['tiny', 'base_plus', 'large'])
-    p.add_argument('--phases', nargs='+', default=list(PHASE_PRESETS), choices=list(PHASE_PRESETS))
+    p.add_argument('--phases', nargs='+', default=list(TRAIN_PHASES), choices=list(TRAIN_PHASES))
     p.add_argument('--gpus', type=int, default=4, help='the paper batch is shared over this many GPUs (per-rank batch)')
     p.add_argument('--batch', type=int, default=0, help='per-rank micro-batch (default: paper batch / --gpus, halved until it fits)')
     p.add_argument('--steps', type=int, default=8, help='timed optimiser steps per phase')

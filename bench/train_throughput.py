@@ -11,7 +11,8 @@ for a smoke run on a CPU; the projection then assumes time per crop stays the sa
 import argparse, tempfile
 from pathlib import Path
 import numpy as np, pandas as pd, torch
-from lap_nb.config import PHASE_PRESETS, load_config
+from lap_nb.config import load_config
+from lap_nb.runs import TRAIN_PHASES
 from lap_nb.frontends import build_random_wavlm
 from lap_nb.datasets import distinct_factors
 from lap_nb.train import PhaseTrainer
@@ -57,7 +58,7 @@ def main():
     p.add_argument('--steps', type=int, default=10, help='timed optimiser steps per phase')
     p.add_argument('--warmup', type=int, default=3, help='untimed steps first (kernels, allocator)')
     p.add_argument('--device', default='auto')
-    p.add_argument('--phases', nargs='+', default=list(PHASE_PRESETS), choices=list(PHASE_PRESETS))
+    p.add_argument('--phases', nargs='+', default=list(TRAIN_PHASES), choices=list(TRAIN_PHASES))
     a = p.parse_args()
     with tempfile.TemporaryDirectory() as d:
         frontend = build_random_wavlm(Path(d)/f'wavlm-{a.size}', a.size)
