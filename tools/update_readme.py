@@ -3,6 +3,7 @@
 Usage: python tools/update_readme.py [RUN_DIR]   (default: the newest outputs/demo-*)"""
 import json, shutil, sys
 from pathlib import Path
+from lap_nb.runs import Run
 
 ROOT = Path(__file__).resolve().parent.parent
 START, END = '<!-- DEMO-RESULTS -->', '<!-- /DEMO-RESULTS -->'
@@ -10,11 +11,11 @@ START, END = '<!-- DEMO-RESULTS -->', '<!-- /DEMO-RESULTS -->'
 def main():
     runs = sorted((ROOT/'outputs').glob('demo-*'), key=lambda p: p.stat().st_mtime)
     run = Path(sys.argv[1]) if len(sys.argv) > 1 else (runs[-1] if runs else None)
-    if run is None or not (run/'results.md').exists(): sys.exit(f'no finished demo run found ({run}); run `make demo` first')
+    if run is None or not Run(run).report_table.exists(): sys.exit(f'no finished demo run found ({run}); run `make demo` first')
     docs = ROOT/'docs'; docs.mkdir(exist_ok=True)
-    shutil.copy2(run/'results.md', docs/'demo_results.md')
-    shutil.copy2(run/'layer_utilisation.png', docs/'demo_layer_utilisation.png')
-    info = json.loads((run/'run_info.json').read_text())
+    shutil.copy2(Run(run).report_table, docs/'demo_results.md')
+    shutil.copy2(Run(run).figure('layer_utilisation'), docs/'demo_layer_utilisation.png')
+    info = json.loads(Run(run).info.read_text())
     block = (f"{START}\n### The demo's result (embedded default data, run `{run.name}`, commit `{(info.get('git_commit') or '')[:8]}`)\n\n"
              "Layer utilisation: SUPERB's softmax weights next to LAP's attention after each phase.\n\n"
              "![layer utilisation](docs/demo_layer_utilisation.png)\n\n"
