@@ -12,9 +12,10 @@ from scipy.ndimage import uniform_filter1d
 from .audio import save_audio, read_trials, audio_frames
 
 # %% auto #0
-__all__ = ['SR', 'NFFT', 'HOP', 'FREQS', 'VOWELS', 'BANDWIDTHS', 'FORMANT_DB', 'FRICATIVES', 'NOISE_KINDS', 'ROOMS',
-           'speaker_params', 'phone_envelopes', 'phone_sequence', 'render_utterance', 'make_channel', 'apply_channel',
-           'make_noise', 'make_music', 'make_rir', 'make_synthetic_corpus']
+__all__ = ['SR', 'NFFT', 'HOP', 'FREQS', 'VOWELS', 'BANDWIDTHS', 'FORMANT_DB', 'FRICATIVES', 'PHONE_KINDS', 'NOISE_KINDS',
+           'ROOMS', 'SEGMENTS', 'speaker_params', 'phone_envelopes', 'phone_sequence', 'phone_segments',
+           'render_utterance', 'make_channel', 'apply_channel', 'make_noise', 'make_music', 'make_rir',
+           'make_synthetic_corpus', 'read_segments']
 
 # %% ../nbs/11_synthetic.ipynb #6653c520
 SR = 16000  # Hz
@@ -87,12 +88,25 @@ def _pulses(rng, p, n, f0_shift):
     out[pos] = (1 + p['shimmer'] * rng.normal(0, 1, len(pos))) * np.sqrt(SR / f0[pos])
     return out
 
+# %% ../nbs/11_synthetic.ipynb #e5527c92
+PHONE_KINDS = ('vowel', 'fricative', 'silence')  # `phone_sequence` rows: envelope < 8, envelope >= 8, -1
+
+def phone_segments(segs:list, # `phone_sequence` rows
+                   lens:np.ndarray, # (len(segs),) samples of each
+                   n:int, # samples of the utterance
+                  ) -> list:
+    "`[start_s, end_s, kind, voiced]` of each phone that starts within the `n` samples (a stop: silence, then a 15 ms fricative burst)."
+    ends = np.minimum(np.cumsum(lens), n); starts = np.concatenate([[0], ends[:-1]])
+    return [[float(a / SR), float(b / SR), PHONE_KINDS[2 if s[0] < 0 else int(s[0] >= len(VOWELS))], bool(s[3] > 0)]
+            for s, a, b in zip(segs, starts, ends) if a < n]
+
 # %% ../nbs/11_synthetic.ipynb #4ba5aebe
 def render_utterance(rng:np.random.Generator, p:dict, env:np.ndarray, # voice and its `phone_envelopes`
                      n:int, # samples
                      f0_shift:float=0.0, # semitones (the speaker's state in this video)
-                    ) -> np.ndarray:
-    "One utterance (n,): pulses and noise shaped frame by frame by the envelope of the current phone."
+                     with_segments:bool=False, # also return its `phone_segments`
+                    ):
+    "One utterance (n,): pulses and noise shaped frame by frame by the envelope of the current phone; `(y, segments)` when `with_segments`."
     segs = phone_sequence(rng, n, p['rate'])
     lens = np.maximum(1, np.round([s[1] * p['rate'] * SR for s in segs]).astype(int))
     lens[-1] += max(0, n - lens.sum())  # rounding may leave the segments a few samples short of n
@@ -103,7 +117,8 @@ def render_utterance(rng:np.random.Generator, p:dict, env:np.ndarray, # voice an
     X = _stft(src)
     rows = kind[np.clip(np.arange(X.shape[1]) * HOP, 0, n - 1)]
     E = uniform_filter1d(env[np.maximum(rows, 0)], 3, axis=0)  # (frames, 257) dB, smoothed = coarticulation
-    return _istft(X * 10**(E.T / 20), n)
+    y = _istft(X * 10**(E.T / 20), n)
+    return (y, phone_segments(segs, lens, n)) if with_segments else y
 
 # %% ../nbs/11_synthetic.ipynb #90c744b5
 def make_channel(rng:np.random.Generator) -> dict:
@@ -179,7 +194,7 @@ def _group(i, n): return i % 2, (i // 2) % max(1, n // 8)  # (sex, accent): H-li
 
 # %% ../nbs/11_synthetic.ipynb #d498a6fc
 def _write_speaker(job):
-    "Write all utterances of one speaker; returns [(relative path, speaker index, video index)]."
+    "Write all utterances of one speaker; returns [(relative path, speaker index, video index, phone segments)]."
     out, spk, key, (sex, accent), n_videos, n_utts, secs = job
     rng = np.random.default_rng(key)
     p = speaker_params(rng, sex, accent); env = phone_envelopes(p)
@@ -190,9 +205,9 @@ def _write_speaker(job):
         ch, f0_shift = make_channel(rv), rv.normal(0, 0.7)
         for u in range(n_utts):
             ru = np.random.default_rng(key + [v, u])
-            y = render_utterance(ru, p, env, int(ru.uniform(*secs) * SR), f0_shift + ru.normal(0, 0.3))
+            y, segments = render_utterance(ru, p, env, int(ru.uniform(*secs) * SR), f0_shift + ru.normal(0, 0.3), with_segments=True)
             rel = f'{spk}/{vid}/{u + 1:05d}.wav'
-            save_audio(Path(out) / rel, apply_channel(ru, y, ch)); rows.append((rel, key[-1], v))
+            save_audio(Path(out) / rel, apply_channel(ru, y, ch)); rows.append((rel, key[-1], v, segments))
     return rows
 
 # %% ../nbs/11_synthetic.ipynb #cf81b40a
@@ -243,12 +258,13 @@ def make_synthetic_corpus(root='data/synthetic', # output folder (created)
                          ) -> Path:
     "Generate (or find cached) the embedded default corpus under `root`; returns `root`."
     root = Path(root); marker = root / 'synthetic.json'
-    params = dict(version=3, seed=seed, n_train=n_train, n_eval=n_eval, n_videos=n_videos, train_utts=train_utts,
+    params = dict(version=4, seed=seed, n_train=n_train, n_eval=n_eval, n_videos=n_videos, train_utts=train_utts,
                   eval_utts=eval_utts, train_seconds=list(train_seconds), eval_seconds=list(eval_seconds),
                   n_trials=list(n_trials), n_noise=n_noise, n_music=n_music, n_babble=n_babble, n_rirs=n_rirs)
     if marker.is_file() and json.loads(marker.read_text()).get('params') == params: return root
     if marker.is_file():  # other parameters: start from scratch
         for sub in ('voxceleb2', 'voxceleb1', 'musan', 'RIRS_NOISES'): shutil.rmtree(root / sub, ignore_errors=True)
+        (root / SEGMENTS).unlink(missing_ok=True)
         marker.unlink()
     t0, rng = time.time(), np.random.default_rng([seed, 0])
     train_ids, eval_ids = _spk_ids(rng, n_train, 12, 10000), _spk_ids(rng, n_eval, 10001, 11252)
@@ -260,15 +276,27 @@ def make_synthetic_corpus(root='data/synthetic', # output folder (created)
         with ProcessPoolExecutor(workers) as ex: rows, _ = list(ex.map(_write_speaker, jobs)), list(ex.map(_write_noises, noise_jobs))
     else: rows, _ = [_write_speaker(j) for j in jobs], [_write_noises(j) for j in noise_jobs]
     _write_trials(root, [r for rs in rows[n_train:] for r in rs], n_eval, n_trials, seed)
+    segments = {(job[0] / r[0]).relative_to(root).as_posix(): r[3] for job, rs in zip(jobs, rows) for r in rs}
+    (root / SEGMENTS).write_text(json.dumps(segments, separators=(',', ':'), sort_keys=True))
     marker.write_text(json.dumps(dict(params=params, seconds=round(time.time() - t0, 1)), indent=1))
     return root
 
 # %% ../nbs/11_synthetic.ipynb #77008fe5
 def _write_trials(root, rows, n_eval, n_trials, seed):
     "Write veri_test2.txt (O), list_test_all2.txt (E), list_test_hard2.txt (H) into root/voxceleb1."
-    utts = [(rel, s, f'{s}/{v}', str(_group(s, n_eval))) for rel, s, v in rows]
+    utts = [(rel, s, f'{s}/{v}', str(_group(s, n_eval))) for rel, s, v, _ in rows]
     o_speakers = set(range(max(2, n_eval // 2)))
     for k, (name, spks, hard) in enumerate((('veri_test2.txt', o_speakers, False), ('list_test_all2.txt', None, False),
                                             ('list_test_hard2.txt', None, True))):
         lines = _pairs(utts, n_trials[k], np.random.default_rng([seed, 4, k]), spks, hard)
         (root / 'voxceleb1' / name).write_text('\n'.join(lines) + '\n')
+
+# %% ../nbs/11_synthetic.ipynb #fc43def9
+SEGMENTS = 'segments.json'  # in the corpus root: utterance path relative to the root -> its phone segments
+
+def read_segments(data_root, # corpus root, e.g. `cfg.data_root`
+                  rel_path, # utterance relative to `data_root`, e.g. 'voxceleb1/wav/id10001/abc/00001.wav'
+                 ) -> list|None:
+    "The utterance's phone segments `[start_s, end_s, kind, voiced]`; None when the corpus records none (real VoxCeleb)."
+    path = Path(data_root) / SEGMENTS
+    return json.loads(path.read_text())[Path(rel_path).as_posix()] if path.is_file() else None
