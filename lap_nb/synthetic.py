@@ -297,6 +297,6 @@ SEGMENTS = 'segments.json'  # in the corpus root: utterance path relative to the
 def read_segments(data_root, # corpus root, e.g. `cfg.data_root`
                   rel_path, # utterance relative to `data_root`, e.g. 'voxceleb1/wav/id10001/abc/00001.wav'
                  ) -> list|None:
-    "The utterance's phone segments `[start_s, end_s, kind, voiced]`; None when the corpus records none (real VoxCeleb)."
+    "The utterance's phone segments `[start_s, end_s, kind, voiced]`; None when the corpus records none for it (real VoxCeleb)."
     path = Path(data_root) / SEGMENTS
-    return json.loads(path.read_text())[Path(rel_path).as_posix()] if path.is_file() else None
+    return json.loads(path.read_text()).get(Path(rel_path).as_posix()) if path.is_file() else None
