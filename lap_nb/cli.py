@@ -14,7 +14,6 @@ from .evaluate import write_scores
 from .export import SpeakerVerifier, export_pretrained, is_exported
 from .inference import check_out_path, score_trials, verify
 from .prepare import SOURCES, prepare_for
-from .pretrain import pretrain_frontend
 from .runs import RUN_SWITCHES, Run
 
 # %% auto #0
@@ -72,7 +71,11 @@ def _report(a):
     out, runs = Path(a.out).resolve(), [str(Path(r).resolve()) for r in a.runs]  # the notebook runs in the checkout
     print(execute_phase('report', out, dict(RUNS=','.join(runs), OUT_DIR=str(out))))
 
-def _pretrain(a): print(pretrain_frontend(a.out, a.data_root, steps=a.steps, seed=a.seed))
+def _pretrain(a):
+    out = Path(a.out).resolve()  # the notebook runs in the checkout; its executed copy goes to out/pretrain/notebooks/
+    given = dict(DATA_ROOT=str(Path(a.data_root).resolve()), STEPS=a.steps, SEED=a.seed, PROBE=a.probe)
+    execute_phase('pretrain', out/'pretrain', dict(OUT=str(out), **{k: v for k, v in given.items() if v is not None}), log_output=a.log_output)
+    print(out)
 
 # %% ../nbs/91_cli.ipynb #28c69b69
 def make_parser() -> argparse.ArgumentParser:
@@ -117,9 +120,12 @@ def make_parser() -> argparse.ArgumentParser:
     s.add_argument('runs', nargs='+'); s.add_argument('--out', required=True)
     s.set_defaults(func=_report)
     s = sub.add_parser('pretrain', help='self-supervised pretraining of the tiny WavLM on unlabelled training audio (HuBERT iteration 1)')
-    s.add_argument('--out', required=True, help='Hugging Face folder to write (an interrupted run there is resumed)')
-    s.add_argument('--steps', type=int, default=200); s.add_argument('--seed', type=int, default=0)
+    s.add_argument('--out', required=True, help='Hugging Face folder to write (an interrupted run there is resumed, a model there kept)')
+    s.add_argument('--steps', type=int, help='optimiser steps (default: the shipped recipe, 6000 of 16 x 2 s crops)')
+    s.add_argument('--seed', type=int, help='default 0, the shipped model')
     s.add_argument('--data_root', default='data/synthetic', help='corpus root; its voxceleb2/dev/wav is used without labels')
+    s.add_argument('--probe', action='store_true', help='then the per-layer speaker probe, random against pretrained (out/layer_probe.png)')
+    s.add_argument('--log_output', action='store_true', help="stream the notebook's output")
     s.set_defaults(func=_pretrain)
     return p
 

@@ -4,9 +4,10 @@
 
 # %% ../nbs/25_pretrain.ipynb #2f4fe839
 from __future__ import annotations
-import json, time
+import json, os, shutil, time
 from pathlib import Path
-import numpy as np, torch, torchaudio
+import numpy as np, pandas as pd, torch, torchaudio
+import matplotlib.pyplot as plt
 from torch import nn
 import torch.nn.functional as F
 from fastcore.basics import patch
@@ -14,16 +15,17 @@ from sklearn.cluster import MiniBatchKMeans
 from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
 from .audio import load_audio, fit_length, read_trials, Trials
 from .checkpoint import save_atomic, load_checkpoint, rng_state, set_rng_state
-from .config import set_seed
+from .config import Config, set_seed
 from .frontends import Frontend, build_random_frontend, load_frontend, _quiet_transformers
-from .datasets import train_list
+from .datasets import dev_split, train_list
+from .evaluate import dev_trials
 from .metrics import eer
 from .train import MetricsLog
 
 # %% auto #0
 __all__ = ['mfcc_frames', 'MfccClusters', 'fit_mfcc_clusters', 'span_mask', 'mix_utterances', 'ClusterHead', 'crop_batch',
-           'masked_prediction', 'PretrainLog', 'pretrain_step', 'pretrain_frontend', 'layer_statistics', 'probe_layers',
-           'layer_probe']
+           'masked_prediction', 'PretrainLog', 'pretrain_step', 'pretrain_frontend', 'plot_pretrain_curves',
+           'layer_statistics', 'probe_layers', 'layer_probe', 'plot_layer_probe']
 
 # %% ../nbs/25_pretrain.ipynb #cba89c19
 def mfcc_frames(wav:torch.Tensor, # (N,) float waveform at `sample_rate`, N >= 400
@@ -186,10 +188,14 @@ def _save_state(path, frontend, head, opt, sched, clusters, step, log_rows, seco
                      scheduler=sched.state_dict(), clusters=clusters.state(), step=step, log_rows=log_rows,
                      seconds=seconds, rng=rng_state()), path)
 
-def _save_frontend(frontend:Frontend, out:Path, released:dict):
-    "The WavLM as a Hugging Face folder, with the folder's own layer drop and time-masking settings restored."
+def _save_frontend(frontend:Frontend, out:Path, init:Path, released:dict):
+    "The WavLM as a Hugging Face folder in `out`, the folder's own layer drop and time masking restored; model.safetensors moves in last."
     for k, v in released.items(): setattr(frontend.model.config, k, v)
-    with _quiet_transformers(): frontend.model.save_pretrained(out)
+    final = init.parent/'final'
+    with _quiet_transformers(): frontend.model.save_pretrained(final)
+    shutil.copy2(init/'preprocessor_config.json', final)
+    for name in ('config.json', 'preprocessor_config.json', 'model.safetensors'): os.replace(final/name, out/name)
+    final.rmdir()
 
 # %% ../nbs/25_pretrain.ipynb #f1333eb5
 def pretrain_frontend(out, # output folder: config.json, model.safetensors, preprocessor_config.json; state in out/pretrain/
@@ -209,14 +215,16 @@ def pretrain_frontend(out, # output folder: config.json, model.safetensors, prep
                       stop_after_steps:int|None=None, # stop (resumably) after this many steps of this call
                       sample_rate:int=16000,
                      ) -> Path:
-    "HuBERT iteration 1 on a random WavLM: predict the MFCC clusters of masked frames; resumes from out/pretrain/last.pt."
+    "HuBERT iteration 1 on a random WavLM: predict the MFCC clusters of masked frames; resumes from out/pretrain/last.pt, keeps a finished `out`."
     out, state_dir, root = Path(out), Path(out)/'pretrain', Path(data_root)/train_dir
+    if (out/'model.safetensors').is_file(): return out  # finished, or a model made elsewhere: never trained again or rewritten
     files = [root/f for f in train_list(root)[0]]
     state = load_checkpoint(state_dir/'last.pt') if (state_dir/'last.pt').is_file() else None
     set_seed(seed)
-    if state is None: build_random_frontend(out, 'wavlm', size, seed)
-    released = {k: v for k, v in json.loads((out/'config.json').read_text()).items() if k in ('layerdrop', 'mask_time_prob')}
-    frontend = load_frontend(out, trainable=True, layerdrop=layerdrop, mask_time_prob=0.0)
+    init = state_dir/'init'  # the random initial folder: `out` gets a model only after the last step
+    if not (init/'preprocessor_config.json').is_file(): build_random_frontend(init, 'wavlm', size, seed)
+    released = {k: v for k, v in json.loads((init/'config.json').read_text()).items() if k in ('layerdrop', 'mask_time_prob')}
+    frontend = load_frontend(init, trainable=True, layerdrop=layerdrop, mask_time_prob=0.0)
     clusters = MfccClusters(**state['clusters']) if state else fit_mfcc_clusters(
         [files[i] for i in np.random.default_rng(seed).permutation(len(files))[:kmeans_files]], n_clusters, seed, sample_rate=sample_rate)
     head = ClusterHead(frontend.hidden_size, clusters.n_clusters)
@@ -241,8 +249,17 @@ def pretrain_frontend(out, # output folder: config.json, model.safetensors, prep
         if (step + 1) % save_every == 0 or step + 1 == end:
             _save_state(state_dir/'last.pt', frontend, head, opt, sched, clusters, step + 1, log.rows, before + time.time() - t0)
     log.close()
-    if end == steps: _save_frontend(frontend, out, released)
+    if end == steps: _save_frontend(frontend, out, init, released)
     return out
+
+# %% ../nbs/25_pretrain.ipynb #300a7da1
+def plot_pretrain_curves(metrics_csv): # out/pretrain/metrics.csv written by `pretrain_frontend`
+    "Loss, masked-frame accuracy and learning rate per step of a pretraining run, in one figure."
+    df = pd.read_csv(metrics_csv)
+    fig, axs = plt.subplots(1, 3, figsize=(12, 3))
+    for ax, col in zip(axs, ('loss', 'accuracy', 'lr')): ax.plot(df.step, df[col]); ax.set(xlabel='step', title=col)
+    fig.tight_layout()
+    return fig
 
 # %% ../nbs/25_pretrain.ipynb #f87f1730
 def layer_statistics(frontend:Frontend, # frozen frontend with L+1 hidden states
@@ -278,17 +295,34 @@ def probe_layers(train_stats:np.ndarray, # (n, L+1, F) statistics of labelled tr
 # %% ../nbs/25_pretrain.ipynb #fedb1569
 def layer_probe(frontend_path, # a frontend folder or hub id (`load_frontend`)
                 data_root='data/synthetic', # corpus root
-                trial_list:str='voxceleb1/veri_test2.txt', # under `data_root`
+                trial_list:str|None=None, # under `data_root`, e.g. 'voxceleb1/veri_test2.txt' (O); None: the development split
+                dev_speakers:int=8, # with `trial_list` None: training speakers held out, every pair of their utterances a trial
                 eval_dir:str='voxceleb1/wav', train_dir:str='voxceleb2/dev/wav', # under `data_root`
-                train_files_per_speaker:int=4, # LDA training files per training speaker
+                train_files_per_speaker:int=4, # LDA training files per (remaining) training speaker
                 max_seconds:float|None=6.0, # centre crop of longer files
                 lda_dim:int=100,
                ) -> np.ndarray:
-    "EER (%) per layer (L+1,) of `probe_layers` on `trial_list`, LDA fitted on the training speakers."
+    "EER (%) per layer (L+1,) of `probe_layers` on `trial_list` or the development split, LDA fitted on the other training speakers."
     root, frontend = Path(data_root), load_frontend(frontend_path)
-    files, _, labels = train_list(root/train_dir)
+    cfg = Config(data_root=str(root), train_dir=train_dir, dev_speakers=0 if trial_list else dev_speakers)
+    (files, _, labels), _ = dev_split(root/train_dir, cfg.dev_speakers)
     keep = np.concatenate([np.flatnonzero(labels == s)[:train_files_per_speaker] for s in np.unique(labels)])
-    trials = read_trials(root/trial_list, root/eval_dir)
+    trials, eval_root = (read_trials(root/trial_list, root/eval_dir), root/eval_dir) if trial_list else (dev_trials(cfg), root/train_dir)
     train_stats = layer_statistics(frontend, [root/train_dir/files[i] for i in keep], max_seconds)
-    eval_stats = layer_statistics(frontend, [root/eval_dir/f for f in trials.files], max_seconds)
+    eval_stats = layer_statistics(frontend, [eval_root/f for f in trials.files], max_seconds)
     return probe_layers(train_stats, labels[keep], eval_stats, trials, lda_dim)
+
+# %% ../nbs/25_pretrain.ipynb #d2ac1928
+def plot_layer_probe(eers:dict, # label -> (L+1,) EER % per layer, e.g. {'random': e1, 'pretrained': e2}
+                     title:str='Per-layer speaker probe', # name the trial list here (development split or O)
+                     ax=None):
+    "Bars of each frontend's probe EER (%) per layer (0 = the input embedding), side by side; lower is better."
+    if ax is None: _, ax = plt.subplots(figsize=(7, 3))
+    width = 0.8 / max(len(eers), 1)
+    for i, (label, e) in enumerate(eers.items()):
+        e = np.asarray(e, dtype=float)
+        bars = ax.bar(np.arange(len(e)) + (i - (len(eers) - 1) / 2) * width, e, width, label=label)
+        ax.bar_label(bars, fmt='%.1f', fontsize=7)
+    ax.set(xlabel='layer', ylabel='EER % (lower is better)', title=title, xticks=np.arange(max(len(e) for e in eers.values())))
+    ax.legend(loc='upper left', bbox_to_anchor=(1.0, 1.0), frameon=False)
+    return ax

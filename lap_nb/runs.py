@@ -18,7 +18,7 @@ class Phase:
     "One step of a run: the notebook that runs it, what kind of step it is and, for training, what it starts from."
     name: str  # its `lap-nb run` switch and, for training, its folder in the run
     notebook: str  # in nbs/phases
-    kind: str  # prepare | train | evaluate | report
+    kind: str  # pretrain | prepare | train | evaluate | report
     label: str  # its name in tables and figures
     previous: str|None = None  # the training phase whose best checkpoint it starts from
     method: str|None = None  # the scoring method an evaluation switch adds
@@ -26,6 +26,7 @@ class Phase:
 
 # %% ../nbs/01_runs.ipynb #bd5e94a2
 PHASE_TABLE = (
+    Phase('pretrain', '00_pretrain_frontend.ipynb', 'pretrain', 'pretrained frontend'),  # `lap-nb pretrain`, outside any run
     Phase('prepare', '01_prepare_data.ipynb', 'prepare', 'data'),
     Phase('train_frozen', '02_train_frozen.ipynb', 'train', 'frozen', presets=dict(
         paper=dict(epochs=40, batch_size=512, grad_acc=1, crop_seconds=2.0, lr_max=1e-3, lr_min=1e-5, weight_decay=5e-5,
