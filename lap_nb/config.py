@@ -231,10 +231,9 @@ def parse_overrides(text:str) -> dict:
 PROFILES = {
     'paper': dict(extends=None, source='voxceleb', prepares_missing=False, values={}),
     'demo': dict(extends='paper', source='synthetic', prepares_missing=True, values=dict(
-        data_root='data/synthetic', musan_dir='musan', frontend_cfg='data/models/wavlm-tiny',
+        data_root='data/synthetic', musan_dir='musan', frontend_cfg='data/models/wavlm-tiny-pretrained',  # pretrained by `lap-nb pretrain`
         lap_dim=128, n_head=4, embed_dim=64, n_subcenters=1, aug_prob=0.2, cohort_size=20, qmf_pairs=2000,
         cohort_per_speaker=2, ncpu=0, eval_batch_seconds=120.0, augment_on='workers',
-        layerdrop=0.0, mask_time_prob=0.0,  # the demo trains a random frontend from scratch: no frontend regularisers
         dev_speakers=8)),  # checkpoints chosen on 8 held-out training speakers, never on O, E or H
 }
 

@@ -12,13 +12,16 @@ import papermill as pm
 from jupyter_client.manager import AsyncKernelManager
 import lap_nb
 from .baselines import mfcc_floor
+from .evaluate import evaluate_run
+from .layer_attention import save_layer_attention_frames
 from .config import (PROFILES, ConfigError, is_local_path, is_rank_zero, load_config, make_run_dir, parse_overrides, read_config,
                            save_config, write_phase_config)
-from .runs import EVAL_SWITCHES, RUN_SWITCHES, TRAIN_PHASES, Run, get_phase, last_finished_phase, scoring_methods
+from .runs import EVAL_SWITCHES, RUN_SWITCHES, TRAIN_PHASES, UNTRAINED, Run, get_phase, last_finished_phase, scoring_methods
 
 # %% auto #0
-__all__ = ['repo_root', 'check_parameters', 'PhaseError', 'error_line', 'execute_phase', 'resolve_paths', 'missing_inputs',
-           'prepare_data', 'resolve_phase', 'resolve_evaluation', 'resume_command', 'failure_marked', 'run', 'demo']
+__all__ = ['FROZEN_BASELINES', 'repo_root', 'check_parameters', 'PhaseError', 'error_line', 'execute_phase', 'resolve_paths',
+           'missing_inputs', 'prepare_data', 'resolve_phase', 'resolve_evaluation', 'resume_command', 'failure_marked',
+           'run', 'demo']
 
 # %% ../nbs/90_driver.ipynb #ef1cf88b
 def repo_root() -> Path:
@@ -243,23 +246,29 @@ def run(phases, # training/evaluation switches (subset of `lap_nb.runs.RUN_SWITC
     return run.path
 
 # %% ../nbs/90_driver.ipynb #dfaaf7bb
+FROZEN_BASELINES = ('last', 'superb')  # layer aggregations the demo trains on frozen features beside LAP; each its own run folder named after it
+
 def demo(outputs='outputs', # parent of run folders
          overrides:str='', # extra '--key value' overrides for every phase
          log_output:bool=False, # stream notebook output
          run_dir=None, # continue this demo run folder (after a failure or Ctrl-C) instead of creating one
         ) -> Path:
-    "Run the whole embedded-default pipeline plus a SUPERB baseline and the MFCC floor; return the run folder."
+    "Run the embedded-default pipeline, the frozen top-layer and SUPERB baselines, the MFCC floor and the figures; return the run folder."
     cfg, user, as_given = _absolute('demo', overrides)
     created = run_dir is None
     if created: run_dir = make_run_dir(Path(outputs).resolve(), 'demo', cfg); _record_paths(run_dir, as_given)
     run_dir = Path(run_dir).resolve()
-    superb, mfcc = Run(run_dir).baseline('superb'), Run(run_dir).baseline('mfcc')
+    baselines, mfcc = [Run(run_dir).baseline(a) for a in FROZEN_BASELINES], Run(run_dir).baseline('mfcc')
     kw = dict(profile='demo', log_output=log_output)
     with failure_marked(run_dir, resume_command('demo', run_dir, kwargs=overrides, log_output=log_output), created):
         prepare_data(run_dir, PROFILES['demo']['source'], log_output=log_output)
+        if not Run(run_dir).evaluated(UNTRAINED): evaluate_run(run_dir, UNTRAINED, 'naive', cfg=cfg, progress=False)  # phase 1's starting point
         for phase in TRAIN_PHASES:
             run([phase, *EVAL_SWITCHES], overrides=overrides, run_dir=run_dir, **kw)
-        run(['train_frozen', 'naive_evaluation'], overrides=f'{overrides} --layer_aggregation superb', run_dir=superb.path, **kw)
+        for base in baselines:  # the paper's Figure 1: the same frozen features and recipe, other layer aggregations
+            run(['train_frozen', 'naive_evaluation'], overrides=f'{overrides} --layer_aggregation {base.path.name}', run_dir=base.path, **kw)
         mfcc_floor(cfg, mfcc.path)  # the classical floor, a run folder of its own for the report
-        execute_phase('report', run_dir, dict(RUNS=f"{run_dir},{superb.path},{mfcc.path}", OUT_DIR=str(run_dir)), log_output=log_output)
+        save_layer_attention_frames(run_dir, Run(run_dir).baseline('superb').path)  # the paper's Figure 2
+        runs = ','.join(str(p) for p in (run_dir, *(b.path for b in baselines), mfcc.path))
+        execute_phase('report', run_dir, dict(RUNS=runs, OUT_DIR=str(run_dir)), log_output=log_output)
     return run_dir

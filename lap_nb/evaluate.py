@@ -11,12 +11,12 @@ import numpy as np, pandas as pd, torch
 from fastcore.basics import patch
 from .audio import Trials, read_trials
 from .checkpoint import phase_checkpoints
-from .config import Config, get_device, read_config
+from .config import Config, get_device, read_config, set_seed
 from .embeddings import extract_embeddings, file_key, rank_world
 from .metrics import eer, eer_ci, eer_threshold, verification_metrics
 from .datasets import dev_split, train_list
-from .model import load_model
-from .runs import Run
+from .model import build_model, load_model
+from .runs import UNTRAINED, Run
 from .scoring import METHODS, QMF, naive_scores, score_by, speaker_means, train_qmf
 
 # %% auto #0
@@ -89,13 +89,14 @@ def load(cls:ScoringBackend, folder) -> ScoringBackend:
 
 # %% ../nbs/33_evaluate.ipynb #236567f6
 def load_phase_model(run_dir, # the run folder
-                     phase:str, # trained phase whose checkpoints are loaded, e.g. 'train_lmft'
+                     phase:str, # trained phase whose checkpoints are loaded, e.g. 'train_lmft'; `UNTRAINED`: the model as initialised
                      cfg:Config, # model fields and `n_best_models`
                      checkpoints:list|None=None, # checkpoint files relative to `run_dir`; None = the phase's `n_best_models` best
                      build=None, # cfg -> nn.Module; None = `lap_nb.model.build_model`
                     ) -> tuple:
     "Which checkpoints of `phase` make its model (`lap_nb.model.load_model` averages them): `(model in eval mode, checkpoint files relative to run_dir)`."
     run_dir = Path(run_dir)
+    if phase == UNTRAINED: set_seed(cfg.seed); return (build or build_model)(cfg).eval(), []  # the baseline training improves on
     paths = [run_dir/c for c in checkpoints] if checkpoints else phase_checkpoints(run_dir, phase)[:max(1, cfg.n_best_models)]
     return load_model(cfg, paths, build), [str(p.relative_to(run_dir)) for p in paths]
 

@@ -114,9 +114,12 @@ def ensure_default_frontend(path='data/models/wavlm-tiny', # folder of a tiny fr
 # %% ../nbs/20_frontends.ipynb #3324dc19
 def prepare_frontend(frontend:str, # `Config.frontend_cfg`: hub id or local folder
                     ) -> str:
-    "Build a missing local frontend folder (`ensure_default_frontend`); a hub id is left as it is. Says which it was."
+    "Build a missing tiny random frontend folder (`ensure_default_frontend`); a hub id is left as it is. Says which it was."
     if not is_local_path(frontend): return f'{frontend} (hub id, fetched on first use)'
     existed = Path(frontend).exists()
+    if not existed and Path(frontend).name not in _TINY_FOLDERS:  # e.g. the pretrained tiny WavLM: never replaced by a random one
+        raise FrontendError(f"frontend folder {frontend} is missing; only {sorted(_TINY_FOLDERS)} are built (random) when missing. "
+                            f"Restore it (git checkout), make it with `lap-nb pretrain --out {frontend}`, or set --frontend_cfg")
     ensure_default_frontend(frontend)
     return f"{frontend} (local folder{'' if existed else ', built: tiny random'})"
 
