@@ -9,8 +9,8 @@ import matplotlib.pyplot as plt, seaborn as sns
 from scipy.stats import norm
 
 # %% auto #0
-__all__ = ['AGGREGATION_LABELS', 'NETWORK_LABELS', 'model_label', 'plot_layer_utilisation', 'plot_training_curves',
-           'plot_score_distributions', 'plot_det', 'plot_spectrograms']
+__all__ = ['AGGREGATION_LABELS', 'NETWORK_LABELS', 'model_label', 'plot_layer_bars', 'plot_layer_utilisation',
+           'plot_training_curves', 'plot_score_distributions', 'plot_det', 'plot_spectrograms']
 
 # %% ../nbs/43_plots.ipynb #86e3dcd4
 AGGREGATION_LABELS = {'lap': 'LAP', 'superb': 'SUPERB', 'last': 'Top layer'}
@@ -24,18 +24,25 @@ def model_label(aggregation:str, # `layer_aggregation` of the run
     return name if speaker_network == 'astp' else f'{name} + {NETWORK_LABELS.get(speaker_network, speaker_network)}'
 
 # %% ../nbs/43_plots.ipynb #5147d37d
-def plot_layer_utilisation(weights:dict, # label -> (L+1,) weight per layer, e.g. {'SUPERB': w1, 'LAP': w2}
-                           ax=None):
-    "Bars of the weight given to each layer (0 = the frontend's input embedding), several labels side by side."
+def plot_layer_bars(values:dict, # label -> (L+1,) one value per layer
+                    ylabel:str, title:str,
+                    fmt:str|None=None, # e.g. '%.1f': each value printed on its bar
+                    ax=None):
+    "One group of bars per layer (0 = the frontend's input embedding), one bar per label, the legend beside them."
     if ax is None: _, ax = plt.subplots(figsize=(8, 3))
-    width = 0.8 / max(len(weights), 1)
-    for i, (label, w) in enumerate(weights.items()):
-        w = np.asarray(w, dtype=float)
-        ax.bar(np.arange(len(w)) + (i - (len(weights) - 1) / 2) * width, w, width, label=label)
-    ax.set(xlabel='layer', ylabel='utilisation', title='Layer utilisation')
-    ax.set_xticks(np.arange(max(len(np.asarray(w)) for w in weights.values())))
+    width = 0.8 / max(len(values), 1)
+    for i, (label, v) in enumerate(values.items()):
+        v = np.asarray(v, dtype=float)
+        bars = ax.bar(np.arange(len(v)) + (i - (len(values) - 1) / 2) * width, v, width, label=label)
+        if fmt: ax.bar_label(bars, fmt=fmt, fontsize=7)
+    ax.set(xlabel='layer', ylabel=ylabel, title=title, xticks=np.arange(max(len(np.asarray(v)) for v in values.values())))
     ax.legend(loc='upper left', bbox_to_anchor=(1.0, 1.0), frameon=False)  # beside the bars, never over them
     return ax
+
+def plot_layer_utilisation(weights:dict, # label -> (L+1,) weight per layer, e.g. {'SUPERB': w1, 'LAP': w2}
+                           ax=None):
+    "Bars of the weight given to each layer, several labels side by side."
+    return plot_layer_bars(weights, 'utilisation', 'Layer utilisation', ax=ax)
 
 # %% ../nbs/43_plots.ipynb #9b53e1d8
 def plot_training_curves(metrics_csv): # metrics.csv written by `lap_nb.train`

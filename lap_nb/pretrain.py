@@ -20,6 +20,7 @@ from .frontends import Frontend, build_random_frontend, load_frontend, _quiet_tr
 from .datasets import dev_split, train_list
 from .evaluate import dev_trials
 from .metrics import eer
+from .plots import plot_layer_bars
 from .train import MetricsLog
 
 # %% auto #0
@@ -317,12 +318,4 @@ def plot_layer_probe(eers:dict, # label -> (L+1,) EER % per layer, e.g. {'random
                      title:str='Per-layer speaker probe', # name the trial list here (development split or O)
                      ax=None):
     "Bars of each frontend's probe EER (%) per layer (0 = the input embedding), side by side; lower is better."
-    if ax is None: _, ax = plt.subplots(figsize=(7, 3))
-    width = 0.8 / max(len(eers), 1)
-    for i, (label, e) in enumerate(eers.items()):
-        e = np.asarray(e, dtype=float)
-        bars = ax.bar(np.arange(len(e)) + (i - (len(eers) - 1) / 2) * width, e, width, label=label)
-        ax.bar_label(bars, fmt='%.1f', fontsize=7)
-    ax.set(xlabel='layer', ylabel='EER % (lower is better)', title=title, xticks=np.arange(max(len(e) for e in eers.values())))
-    ax.legend(loc='upper left', bbox_to_anchor=(1.0, 1.0), frameon=False)
-    return ax
+    return plot_layer_bars(eers, 'EER % (lower is better)', title, fmt='%.1f', ax=ax)

@@ -147,7 +147,8 @@ def tiny_config(**overrides) -> Config:
     "A `Config` matching the fixtures (E=8, tiny batches, a few steps), on CPU; `overrides` applied last."
     base = dict(embed_dim=8, batch_size=16, epochs=2, steps_per_epoch=4, lr_max=2e-2, lr_min=1e-3, warmup_ratio=0.25,
                 margin_up_epochs=1, n_subcenters=2, top_k=2, penalty=0.06, speed_factors=(1.0,), speed_perturb=False,
-                device='cpu', ncpu=0, seed=0, precision='fp32', description='fixture')
+                device='cpu', ncpu=0, seed=0, precision='fp32', description='fixture',
+                layerdrop=0.0, mask_time_prob=0.0)  # fixture utterances are shorter than one 10-frame time mask
     return load_config('demo', {**base, **overrides})
 
 # %% ../nbs/40_test_utils.ipynb #3aba0ab5

@@ -13,7 +13,7 @@ from torch.utils.data import DataLoader, Sampler
 from torch.utils.tensorboard import SummaryWriter
 from tqdm import tqdm
 from fastcore.basics import patch
-from .config import Config, changed_keys, get_device, is_rank_zero, write_phase_config
+from .config import Config, changed_keys, get_device, is_rank_zero, set_seed, write_phase_config
 from .checkpoint import (CheckpointError, BestCheckpoints, save_atomic, load_checkpoint, load_model_state, rng_state, set_rng_state,
                                sweep_partial_writes, init_checkpoint)
 from .runs import PhaseFolder, Run, read_done, write_done
@@ -142,7 +142,7 @@ class PhaseTrainer:
         self.cfg, self.phase_dir, self.folder, self.phase = cfg, Path(phase_dir), PhaseFolder(phase_dir), phase
         self.rank, self.world, self.device = init_distributed(cfg.device)
         if cfg.batch_size % self.world: raise ValueError(f"batch_size {cfg.batch_size} is not divisible by {self.world} processes")
-        torch.manual_seed(cfg.seed)
+        set_seed(cfg.seed)  # NumPy too: transformers draws the frontend's time masks from NumPy's global generator
         if model is None: model = build_model(cfg)
         if dataset is None: dataset = TrainDataset.from_config(cfg, augment=True)
         if validate is None: validate = lambda m: validation_eer(m, cfg, self.device)
