@@ -258,17 +258,17 @@ def demo(outputs='outputs', # parent of run folders
     created = run_dir is None
     if created: run_dir = make_run_dir(Path(outputs).resolve(), 'demo', cfg); _record_paths(run_dir, as_given)
     run_dir = Path(run_dir).resolve()
-    baselines, mfcc = [Run(run_dir).baseline(a) for a in FROZEN_BASELINES], Run(run_dir).baseline('mfcc')
+    baselines, mfcc = {a: Run(run_dir).baseline(a) for a in FROZEN_BASELINES}, Run(run_dir).baseline('mfcc')
     kw = dict(profile='demo', log_output=log_output)
     with failure_marked(run_dir, resume_command('demo', run_dir, kwargs=overrides, log_output=log_output), created):
         prepare_data(run_dir, PROFILES['demo']['source'], log_output=log_output)
         if not Run(run_dir).evaluated(UNTRAINED): evaluate_run(run_dir, UNTRAINED, 'naive', cfg=cfg, progress=False)  # phase 1's starting point
         for phase in TRAIN_PHASES:
             run([phase, *EVAL_SWITCHES], overrides=overrides, run_dir=run_dir, **kw)
-        for base in baselines:  # the paper's Figure 1: the same frozen features and recipe, other layer aggregations
-            run(['train_frozen', 'naive_evaluation'], overrides=f'{overrides} --layer_aggregation {base.path.name}', run_dir=base.path, **kw)
+        for aggregation, base in baselines.items():  # the paper's Figure 1: the same frozen features and recipe, other layer aggregations
+            run(['train_frozen', 'naive_evaluation'], overrides=f'{overrides} --layer_aggregation {aggregation}', run_dir=base.path, **kw)
         mfcc_floor(cfg, mfcc.path)  # the classical floor, a run folder of its own for the report
-        save_layer_attention_frames(run_dir, Run(run_dir).baseline('superb').path)  # the paper's Figure 2
-        runs = ','.join(str(p) for p in (run_dir, *(b.path for b in baselines), mfcc.path))
+        save_layer_attention_frames(run_dir, baselines['superb'].path)  # the paper's Figure 2
+        runs = ','.join(str(p) for p in (run_dir, *(b.path for b in baselines.values()), mfcc.path))
         execute_phase('report', run_dir, dict(RUNS=runs, OUT_DIR=str(run_dir)), log_output=log_output)
     return run_dir

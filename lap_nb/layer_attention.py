@@ -11,34 +11,15 @@ import matplotlib.pyplot as plt
 from matplotlib.patches import Patch
 from .aggregation import SUPERB, LayerAttentivePooling
 from .audio import load_audio, read_trials
-from .checkpoint import BestCheckpoints
-from .config import Config, load_config, read_config, save_config
+from .config import Config, read_config
 from .evaluate import data_path, load_phase_model
-from .frontends import build_random_wavlm
-from .model import build_model
-from .runs import Run, write_done
-from .synthetic import PHONE_KINDS, SR, make_synthetic_corpus, read_segments
+from .runs import Run
+from .synthetic import PHONE_KINDS, SR, read_segments
 
 # %% auto #0
-__all__ = ['FRAME_HOP', 'FRAME_WINDOW', 'KIND_COLOURS', 'tiny_runs', 'phase_model', 'load_utterance', 'frame_times',
-           'frame_attention', 'superb_weights', 'attention_spread', 'frame_features', 'attention_correlates',
-           'attention_by_kind', 'plot_layer_attention_frames', 'save_layer_attention_frames']
-
-# %% ../nbs/38_layer_attention.ipynb #761ce8f0
-def tiny_runs(root, # folder for the corpus, the random frontend and the runs
-              seed:int=0) -> Path:
-    "A finished `train_frozen` LAP run with its SUPERB baseline inside (`Run.baseline('superb')`): tiny, untrained, on a tiny synthetic corpus."
-    root = Path(root)
-    data = make_synthetic_corpus(root/'data', seed, n_train=2, n_eval=2, n_videos=1, train_utts=1, eval_utts=2, train_seconds=(1., 1.),
-                                 eval_seconds=(2., 3.), n_noise=1, n_music=1, n_babble=1, n_rirs=1, workers=1)
-    frontend, run = str(build_random_wavlm(root/'wavlm', seed=seed)), Run(root/'run')
-    for folder, aggregation in ((run, 'lap'), (run.baseline('superb'), 'superb')):
-        cfg = load_config('demo', dict(data_root=str(data), frontend_cfg=frontend, layer_aggregation=aggregation, seed=seed, device='cpu'))
-        folder.path.mkdir(parents=True, exist_ok=True); save_config(cfg, folder.config)
-        torch.manual_seed(seed); phase = folder.phase('train_frozen')
-        best = BestCheckpoints(phase.best, n_best=1).add(dict(model=build_model(cfg).state_dict()), 1, 0.5)
-        write_done(phase.path, best, 0.5, epochs=1, steps=0)
-    return run.path
+__all__ = ['FRAME_HOP', 'FRAME_WINDOW', 'KIND_COLOURS', 'phase_model', 'load_utterance', 'frame_times', 'frame_attention',
+           'superb_weights', 'attention_spread', 'frame_features', 'attention_correlates', 'attention_by_kind',
+           'plot_layer_attention_frames', 'save_layer_attention_frames']
 
 # %% ../nbs/38_layer_attention.ipynb #66fce9db
 def phase_model(run_dir, # a run folder

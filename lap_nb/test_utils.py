@@ -12,13 +12,17 @@ from torch.utils.data import Dataset
 from fastcore.basics import patch
 from .config import Config, load_config, save_config
 from .checkpoint import BestCheckpoints
+from .frontends import build_random_wavlm
+from .model import build_model
 from .metrics import eer
 from .runs import Run, write_done
+from .synthetic import make_synthetic_corpus
 from .train import train_phase
 
 # %% auto #0
 __all__ = ['FakeSpeakers', 'ToyEmbedder', 'MaskedToyEmbedder', 'synthetic_trials', 'FixtureValidator', 'random_hidden_states',
-           'tiny_config', 'n_params', 'fake_corpus', 'fake_run', 'train_on_fixtures', 'fixture_cli', 'run_fixture']
+           'tiny_config', 'n_params', 'fake_corpus', 'fake_run', 'tiny_runs', 'train_on_fixtures', 'fixture_cli',
+           'run_fixture']
 
 # %% ../nbs/40_test_utils.ipynb #9ab9ec48
 class FakeSpeakers(Dataset):
@@ -189,6 +193,22 @@ def fake_run(root, # gets the corpus (`fake_corpus`) and the run folder `root/ru
         with torch.no_grad(): model.proj.weight.mul_(1.1)
         best.add(dict(model=model.state_dict()), epoch, 0.4 - 0.1 * epoch)
     write_done(run.phase(phase).path, best.ranked()[0], 0.4 - 0.1 * n_best, epochs=n_best, steps=0)
+    return run.path
+
+# %% ../nbs/40_test_utils.ipynb #ba24fef9
+def tiny_runs(root, # folder for the corpus, the random frontend and the runs
+              seed:int=0) -> Path:
+    "A finished `train_frozen` LAP run with its SUPERB baseline inside (`Run.baseline('superb')`): tiny, untrained, on a tiny synthetic corpus."
+    root = Path(root)
+    data = make_synthetic_corpus(root/'data', seed, n_train=2, n_eval=2, n_videos=1, train_utts=1, eval_utts=2, train_seconds=(1., 1.),
+                                 eval_seconds=(2., 3.), n_noise=1, n_music=1, n_babble=1, n_rirs=1, workers=1)
+    frontend, run = str(build_random_wavlm(root/'wavlm', seed=seed)), Run(root/'run')
+    for folder, aggregation in ((run, 'lap'), (run.baseline('superb'), 'superb')):
+        cfg = load_config('demo', dict(data_root=str(data), frontend_cfg=frontend, layer_aggregation=aggregation, seed=seed, device='cpu'))
+        folder.path.mkdir(parents=True, exist_ok=True); save_config(cfg, folder.config)
+        torch.manual_seed(seed); phase = folder.phase('train_frozen')
+        best = BestCheckpoints(phase.best, n_best=1).add(dict(model=build_model(cfg).state_dict()), 1, 0.5)
+        write_done(phase.path, best, 0.5, epochs=1, steps=0)
     return run.path
 
 # %% ../nbs/40_test_utils.ipynb #e316c284
